@@ -1,0 +1,82 @@
+import { AppError } from './errors.js';
+import type { Locale } from './i18n.js';
+
+/**
+ * The one access layer. Every route declares the permission it needs
+ * (`config.permission`); a route without one cannot be registered. Services
+ * then check object-level scope (which organisation's data) before touching
+ * data. Deny by default: a role has exactly the permissions listed here.
+ */
+export const ROLES = ['admin', 'coordinator', 'actor_staff', 'authority_contact', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that must use two-factor sign-in. */
+export const MFA_REQUIRED_ROLES: ReadonlySet<Role> = new Set(['admin', 'coordinator']);
+
+export const PERMISSIONS = [
+  'users.manage',
+  'organisations.manage',
+  'organisations.read',
+  'organisation_members.read',
+  'audit.read',
+  'outbox.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * What a route needs: `public` (no session), `session` (any session, also one
+ * still owing its second factor), `signed_in` (a complete sign-in, any role),
+ * or a named permission.
+ */
+export type RouteAccess = 'public' | 'session' | 'signed_in' | Permission;
+
+const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set([
+    'users.manage',
+    'organisations.manage',
+    'organisations.read',
+    'organisation_members.read',
+    'audit.read',
+    'outbox.read',
+  ]),
+  coordinator: new Set(['organisations.read', 'organisation_members.read']),
+  actor_staff: new Set(['organisations.read', 'organisation_members.read']),
+  authority_contact: new Set(['organisations.read', 'organisation_members.read']),
+  member: new Set(['organisations.read']),
+};
+
+export function isRole(v: unknown): v is Role {
+  return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+}
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** The signed-in person behind a request. */
+export interface Actor {
+  userId: string;
+  organisationId: string;
+  role: Role;
+  locale: Locale;
+  sessionId: string;
+  /** 'full' or a partial sign-in owing two-factor ('mfa' or 'enrol'). */
+  stage: 'full' | 'mfa' | 'enrol';
+}
+
+/** Roles whose work spans every organisation; everyone else sees their own organisation's records. */
+const CROSS_ORGANISATION: ReadonlySet<Role> = new Set(['admin', 'coordinator']);
+
+export function canSeeOrganisationRecords(actor: Actor, organisationId: string): boolean {
+  return CROSS_ORGANISATION.has(actor.role) || actor.organisationId === organisationId;
+}
+
+/** Object-level check: another organisation's record answers 404, so its existence is not revealed. */
+export function assertOrganisationScope(actor: Actor, organisationId: string): void {
+  if (!canSeeOrganisationRecords(actor, organisationId)) throw new AppError('not_found');
+}
+
+export function requireActor(actor: Actor | undefined): Actor {
+  if (!actor) throw new AppError('unauthenticated');
+  return actor;
+}

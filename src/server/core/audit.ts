@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { Db, Tx } from './db/database.js';
+import { forUpdate, type DialectName } from './db/dialect.js';
+import type { Clock } from './context.js';
+import { newId } from './ids.js';
+
+/**
+ * Append-only, hash-chained audit trail. Each event stores the hash of the
+ * previous one and the SHA-256 of its own canonical content, so editing or
+ * deleting a row breaks the chain at that point (`slussa audit verify`).
+ * Events never carry client data: who, what kind of object, which id.
+ */
+export interface AuditEventInput {
+  actorUserId: string | null;
+  actorOrganisationId: string | null;
+  action: string;
+  objectType?: string | null;
+  objectId?: string | null;
+  requestId?: string | null;
+  outcome?: 'success' | 'denied' | 'failure';
+}
+
+export interface AuditRow {
+  seq: number;
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  actor_organisation_id: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  request_id: string | null;
+  outcome: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The exact bytes that are hashed: fixed field order, JSON-encoded. */
+export function canonicalContent(row: Omit<AuditRow, 'hash'>): string {
+  return JSON.stringify([
+    row.seq,
+    row.id,
+    row.at,
+    row.actor_user_id,
+    row.actor_organisation_id,
+    row.action,
+    row.object_type,
+    row.object_id,
+    row.request_id,
+    row.outcome,
+    row.prev_hash,
+  ]);
+}
+
+export const hashEvent = (row: Omit<AuditRow, 'hash'>): string =>
+  createHash('sha256').update(canonicalContent(row)).digest('hex');
+
+interface Pending {
+  event: AuditEventInput;
+  at: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class AuditLog {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectName,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Appends events inside the caller's transaction: the write and its audit commit together or not at all. */
+  async append(tx: Tx, ...events: AuditEventInput[]): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.appendRows(tx, events.map((event) => ({ event, at })));
+  }
+
+  /**
+   * Records an event in its own transaction (reads, refusals, sign-ins). Events
+   * arriving while a commit is under way are grouped into the next commit, so
+   * audited reads cost one fsync per batch rather than one per request; the
+   * promise resolves only when the event is durable.
+   */
+  record(event: AuditEventInput): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, at: this.clock.now().toISOString(), resolve, reject });
+      if (!this.flushing) this.flushing = this.drain();
+    });
+  }
+
+  /** Waits until every recorded event has been committed (used at shutdown). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    // Yield once so that events from concurrent requests join this batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await this.db.transaction().execute((tx) => this.appendRows(tx, batch));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private async appendRows(tx: Tx, items: ReadonlyArray<{ event: AuditEventInput; at: string }>): Promise<void> {
+    if (items.length === 0) return;
+    let q = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    if (forUpdate(this.dialect)) q = q.forUpdate();
+    const head = await q.executeTakeFirstOrThrow();
+    let seq = Number(head.seq);
+    let prev = head.hash;
+    const rows: AuditRow[] = [];
+    for (const { event, at } of items) {
+      seq += 1;
+      const base = {
+        seq,
+        id: newId(),
+        at,
+        actor_user_id: event.actorUserId,
+        actor_organisation_id: event.actorOrganisationId,
+        action: event.action,
+        object_type: event.objectType ?? null,
+        object_id: event.objectId ?? null,
+        request_id: event.requestId ?? null,
+        outcome: event.outcome ?? 'success',
+        prev_hash: prev,
+      };
+      const hash = hashEvent(base);
+      rows.push({ ...base, hash });
+      prev = hash;
+    }
+    // Insert in chunks to stay under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 50) {
+      await tx.insertInto('audit_events').values(rows.slice(i, i + 50)).execute();
+    }
+    await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+  }
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  /** The first event whose link or content does not match, if any. */
+  brokenAt?: number;
+  reason?: 'content' | 'link' | 'gap' | 'head';
+}
+
+/** Walks the whole chain in order and reports the first broken link. */
+export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let checked = 0;
+  const pageSize = 5000;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    for (const raw of page) {
+      const row: AuditRow = { ...raw, seq: Number(raw.seq) };
+      if (row.seq !== expectedSeq) return { ok: false, checked, brokenAt: expectedSeq, reason: 'gap' };
+      if (row.prev_hash !== prev) return { ok: false, checked, brokenAt: row.seq, reason: 'link' };
+      const { hash, ...content } = row;
+      if (hashEvent(content) !== hash) return { ok: false, checked, brokenAt: row.seq, reason: 'content' };
+      prev = hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    if (page.length < pageSize) break;
+  }
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  if (!head || Number(head.seq) !== expectedSeq - 1 || head.hash !== prev) {
+    return { ok: false, checked, brokenAt: expectedSeq, reason: 'head' };
+  }
+  return { ok: true, checked };
+}

@@ -1,0 +1,36 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectName } from './dialect.js';
+import * as m0001 from './migrations/0001-foundation.js';
+
+type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
+
+/** Every migration, in order. Names never change once released. */
+const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [['0001-foundation', m0001.up]];
+
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];
+
+class CodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, up] of MIGRATIONS) out[name] = { up: (db) => up(db, this.dialect) };
+    return Promise.resolve(out);
+  }
+}
+
+/** Applies pending migrations; each runs in its own transaction on both databases. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of the migrations applied to this database, oldest first. */
+export async function appliedMigrations(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(dialect) });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt).map((m) => m.name);
+}
+
+export const KNOWN_MIGRATIONS = MIGRATIONS.map(([name]) => name);
