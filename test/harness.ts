@@ -19,7 +19,8 @@ import type { Role } from '../src/server/core/access.js';
  * file in a temp folder; PostgreSQL (TEST_DB=postgres) a fresh database
  * created from TEST_DATABASE_URL and dropped afterwards.
  */
-export const TEST_DB: 'sqlite' | 'postgres' = process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_DB: 'sqlite' | 'postgres' =
+  process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 export const ORIGIN = 'http://localhost:3000';
 
 /** A clock the tests move by hand. */
@@ -93,7 +94,12 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     { NODE_ENV: 'test', SLUSSA_DATA_DIR: database.dataDir, PUBLIC_URL: ORIGIN },
     { rateLimitPerMinute: 100_000, ...overrides },
   );
-  const built = await buildApp({ config, database: database.handle, clock, webDir: path.join(database.dataDir, 'no-web') });
+  const built = await buildApp({
+    config,
+    database: database.handle,
+    clock,
+    webDir: path.join(database.dataDir, 'no-web'),
+  });
   return {
     ...built,
     clock,
@@ -116,17 +122,30 @@ export interface TestUser {
   organisationId: string;
 }
 
-export async function createOrganisation(t: TestApp, name = `Org ${newId().slice(-6)}`, type = 'ngo', county = 'M'): Promise<string> {
+export async function createOrganisation(
+  t: TestApp,
+  name = `Org ${newId().slice(-6)}`,
+  type = 'ngo',
+  county = 'M',
+): Promise<string> {
   const id = newId();
   const now = t.clock.now().toISOString();
-  await t.ctx.db.insertInto('organisations').values({ id, name, type, county, created_at: now, updated_at: now }).execute();
+  await t.ctx.db
+    .insertInto('organisations')
+    .values({ id, name, type, county, created_at: now, updated_at: now })
+    .execute();
   return id;
 }
 
 let passwordHash: Promise<string> | undefined;
 
 /** Inserts a user with a known password (hashed once per test file, Argon2id is slow on purpose). */
-export async function createUser(t: TestApp, role: Role, organisationId: string, opts: { email?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  t: TestApp,
+  role: Role,
+  organisationId: string,
+  opts: { email?: string } = {},
+): Promise<TestUser> {
   passwordHash ??= hashPassword(STRONG_PASSWORD);
   const id = newId();
   const email = opts.email ?? `${role}.${id.slice(-8)}@example.org`;
@@ -184,13 +203,21 @@ export function sessionCookie(res: LightMyRequestResponse): string | undefined {
  * given a session straight from the database (tests of the TOTP flow do it the long way).
  */
 export async function signInAs(t: TestApp, user: TestUser): Promise<string> {
-  const res = await call(t, { method: 'POST', url: '/api/auth/sign-in', body: { email: user.email, password: user.password } });
+  const res = await call(t, {
+    method: 'POST',
+    url: '/api/auth/sign-in',
+    body: { email: user.email, password: user.password },
+  });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const cookie = sessionCookie(res);
   if (!cookie) throw new Error('no session cookie');
   const stage = (res.json() as { stage: string }).stage;
   if (stage === 'full') return cookie;
-  await t.ctx.db.updateTable('sessions').set({ stage: 'full' }).where('user_id', '=', user.id).execute();
+  await t.ctx.db
+    .updateTable('sessions')
+    .set({ stage: 'full' })
+    .where('user_id', '=', user.id)
+    .execute();
   return cookie;
 }
 

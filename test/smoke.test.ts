@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrganisation, createTestApp, createUser, signInAs, TEST_DB, type TestApp } from './harness.js';
+import {
+  call,
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signInAs,
+  TEST_DB,
+  type TestApp,
+} from './harness.js';
 
 describe(`smoke (${TEST_DB})`, () => {
   let t: TestApp;
@@ -23,7 +31,10 @@ describe(`smoke (${TEST_DB})`, () => {
     const cookie = await signInAs(t, user);
     const res = await call(t, { method: 'GET', url: '/api/home', cookie });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ role: 'actor_staff', organisation: { name: 'Skyddat boende Syd', memberCount: 1 } });
+    expect(res.json()).toMatchObject({
+      role: 'actor_staff',
+      organisation: { name: 'Skyddat boende Syd', memberCount: 1 },
+    });
     expect(res.json()).not.toHaveProperty('admin');
   });
 });

@@ -60,10 +60,17 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       level: config.logLevel,
       // Only method, path and request id: no addresses, no query strings, no headers.
       serializers: {
-        req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.url.split('?')[0],
+          id: req.id,
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      redact: { paths: ['*.password', '*.token', '*.code', '*.cookie', '*.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['*.password', '*.token', '*.code', '*.cookie', '*.authorization'],
+        censor: '[redacted]',
+      },
     },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -119,7 +126,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    strictTransportSecurity: config.secureCookies
+      ? { maxAge: 31536000, includeSubDomains: true }
+      : false,
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
@@ -135,7 +144,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Slussa API', version: '1.0.0' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config) } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config) },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -155,7 +168,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       const origin = request.headers.origin;
       const site = request.headers['sec-fetch-site'];
       const allowed = origin
-        ? origin === new URL(config.publicUrl).origin || origin === `${request.protocol}://${request.host}`
+        ? origin === new URL(config.publicUrl).origin ||
+          origin === `${request.protocol}://${request.host}`
         : site === 'same-origin';
       if (!allowed) throw new AppError('csrf');
     }
@@ -216,12 +230,20 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, cacheControl: true, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: false,
+      cacheControl: true,
+      maxAge: '1h',
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     if (!request.url.startsWith('/api') && request.method === 'GET' && hasWeb) {
       // The single-page app handles its own routes.
-      return reply.header('Cache-Control', 'no-cache').sendFile('index.html', webDir, { maxAge: 0 });
+      return reply
+        .header('Cache-Control', 'no-cache')
+        .sendFile('index.html', webDir, { maxAge: 0 });
     }
     return sendError(reply, new AppError('not_found'), request.locale);
   });

@@ -7,7 +7,13 @@ import type { Locale } from './i18n.js';
  * then check object-level scope (which organisation's data) before touching
  * data. Deny by default: a role has exactly the permissions listed here.
  */
-export const ROLES = ['admin', 'coordinator', 'actor_staff', 'authority_contact', 'member'] as const;
+export const ROLES = [
+  'admin',
+  'coordinator',
+  'actor_staff',
+  'authority_contact',
+  'member',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that must use two-factor sign-in. */

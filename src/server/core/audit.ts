@@ -77,7 +77,10 @@ export class AuditLog {
   /** Appends events inside the caller's transaction: the write and its audit commit together or not at all. */
   async append(tx: Tx, ...events: AuditEventInput[]): Promise<void> {
     const at = this.clock.now().toISOString();
-    await this.appendRows(tx, events.map((event) => ({ event, at })));
+    await this.appendRows(
+      tx,
+      events.map((event) => ({ event, at })),
+    );
   }
 
   /**
@@ -113,7 +116,10 @@ export class AuditLog {
     this.flushing = undefined;
   }
 
-  private async appendRows(tx: Tx, items: ReadonlyArray<{ event: AuditEventInput; at: string }>): Promise<void> {
+  private async appendRows(
+    tx: Tx,
+    items: ReadonlyArray<{ event: AuditEventInput; at: string }>,
+  ): Promise<void> {
     if (items.length === 0) return;
     let q = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
     if (forUpdate(this.dialect)) q = q.forUpdate();
@@ -142,7 +148,10 @@ export class AuditLog {
     }
     // Insert in chunks to stay under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 50) {
-      await tx.insertInto('audit_events').values(rows.slice(i, i + 50)).execute();
+      await tx
+        .insertInto('audit_events')
+        .values(rows.slice(i, i + 50))
+        .execute();
     }
     await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
   }
@@ -172,17 +181,23 @@ export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
       .execute();
     for (const raw of page) {
       const row: AuditRow = { ...raw, seq: Number(raw.seq) };
-      if (row.seq !== expectedSeq) return { ok: false, checked, brokenAt: expectedSeq, reason: 'gap' };
+      if (row.seq !== expectedSeq)
+        return { ok: false, checked, brokenAt: expectedSeq, reason: 'gap' };
       if (row.prev_hash !== prev) return { ok: false, checked, brokenAt: row.seq, reason: 'link' };
       const { hash, ...content } = row;
-      if (hashEvent(content) !== hash) return { ok: false, checked, brokenAt: row.seq, reason: 'content' };
+      if (hashEvent(content) !== hash)
+        return { ok: false, checked, brokenAt: row.seq, reason: 'content' };
       prev = hash;
       expectedSeq += 1;
       checked += 1;
     }
     if (page.length < pageSize) break;
   }
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
   if (!head || Number(head.seq) !== expectedSeq - 1 || head.hash !== prev) {
     return { ok: false, checked, brokenAt: expectedSeq, reason: 'head' };
   }

@@ -5,7 +5,10 @@ import { migrateToLatest } from './db/migrate.js';
 import type { Kysely } from 'kysely';
 
 /** Opens the configured database (PostgreSQL when DATABASE_URL is set, else SQLite in the data folder) and migrates it. */
-export async function openAndMigrate(config: Config, opts: { lock?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openAndMigrate(
+  config: Config,
+  opts: { lock?: boolean } = {},
+): Promise<DatabaseHandle> {
   const handle = openDatabase({
     databaseUrl: config.databaseUrl,
     sqlitePath: path.join(config.dataDir, config.sqliteFile),

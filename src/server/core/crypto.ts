@@ -50,7 +50,11 @@ export function loadMasterKey(dataDir: string, fromEnv: string | undefined): Buf
 }
 
 /** Loads (or creates, first time) the active data key and returns the field cipher. */
-export async function createFieldCrypto(db: Db, masterKey: Buffer, now: () => Date): Promise<FieldCrypto> {
+export async function createFieldCrypto(
+  db: Db,
+  masterKey: Buffer,
+  now: () => Date,
+): Promise<FieldCrypto> {
   const keys = new Map<string, Buffer>();
   const rows = await db.selectFrom('data_keys').selectAll().orderBy('created_at').execute();
   for (const row of rows) keys.set(row.id, open(masterKey, row.wrapped));
@@ -60,7 +64,12 @@ export async function createFieldCrypto(db: Db, masterKey: Buffer, now: () => Da
     const dataKey = randomBytes(32);
     await db
       .insertInto('data_keys')
-      .values({ id, wrapped: seal(masterKey, dataKey), created_at: now().toISOString(), retired_at: null })
+      .values({
+        id,
+        wrapped: seal(masterKey, dataKey),
+        created_at: now().toISOString(),
+        retired_at: null,
+      })
       .execute();
     keys.set(id, dataKey);
     active = id;

@@ -1,13 +1,28 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
 import type { Actor, RouteAccess } from './access.js';
 import { AppError, type ErrorCode, type FieldError } from './errors.js';
 import { t, type Locale } from './i18n.js';
 
 /** The Fastify instance type every module registers its routes on. */
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,7 +49,8 @@ export interface ErrorBody {
 
 function fieldCode(keyword: string, message: string, params: Record<string, unknown>): string {
   if (keyword === 'invalid_type' && /received undefined/.test(message)) return 'required';
-  if (keyword === 'invalid_format') return params.format === 'email' ? 'invalid_email' : 'invalid_format';
+  if (keyword === 'invalid_format')
+    return params.format === 'email' ? 'invalid_email' : 'invalid_format';
   if (keyword === 'invalid_type' && params.expected === 'int') return 'not_integer';
   if (
     ['invalid_type', 'too_small', 'too_big', 'unrecognized_keys', 'invalid_value'].includes(keyword)
@@ -46,7 +62,12 @@ function fieldCode(keyword: string, message: string, params: Record<string, unkn
 
 /** Turns schema validation issues into field errors with translation keys. */
 export function validationFields(
-  validation: ReadonlyArray<{ keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }>,
+  validation: ReadonlyArray<{
+    keyword: string;
+    instancePath: string;
+    message?: string;
+    params: Record<string, unknown>;
+  }>,
   context: string | undefined,
 ): FieldError[] {
   const fields: FieldError[] = [];
@@ -61,11 +82,18 @@ export function validationFields(
     }
     if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {
       for (const key of v.params.keys) {
-        fields.push({ path: `${prefix}${base ? `${base}.` : ''}${String(key)}`, code: 'unrecognized_keys' });
+        fields.push({
+          path: `${prefix}${base ? `${base}.` : ''}${String(key)}`,
+          code: 'unrecognized_keys',
+        });
       }
       continue;
     }
-    fields.push({ path: `${prefix}${base}` || prefix.replace(/\.$/, ''), code: fieldCode(v.keyword, v.message ?? '', v.params), params });
+    fields.push({
+      path: `${prefix}${base}` || prefix.replace(/\.$/, ''),
+      code: fieldCode(v.keyword, v.message ?? '', v.params),
+      params,
+    });
   }
   return fields;
 }
@@ -75,7 +103,10 @@ export function errorBody(err: AppError, locale: Locale): ErrorBody {
     error: {
       code: err.code,
       message: t(locale, `errors.${err.code}`, err.params),
-      fields: err.fields.map((f) => ({ ...f, message: t(locale, `validation.${f.code}`, f.params ?? {}) })),
+      fields: err.fields.map((f) => ({
+        ...f,
+        message: t(locale, `validation.${f.code}`, f.params ?? {}),
+      })),
     },
   };
 }
@@ -98,7 +129,10 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError {
     return new AppError('validation', validationFields(err.validation, context));
   }
   if (isResponseSerializationError(err)) {
-    request.log.error({ err: { message: 'response failed its schema', url: err.url } }, 'response serialisation');
+    request.log.error(
+      { err: { message: 'response failed its schema', url: err.url } },
+      'response serialisation',
+    );
     return new AppError('internal');
   }
   const e = err as { code?: string; statusCode?: number; message?: string };
@@ -112,6 +146,10 @@ export function toAppError(err: unknown, request: FastifyRequest): AppError {
 }
 
 export function sendError(reply: FastifyReply, err: AppError, locale: Locale): FastifyReply {
-  if (err.code === 'rate_limited' || err.code === 'too_many_attempts') reply.header('Retry-After', '60');
-  return reply.status(err.status).type('application/json; charset=utf-8').send(errorBody(err, locale));
+  if (err.code === 'rate_limited' || err.code === 'too_many_attempts')
+    reply.header('Retry-After', '60');
+  return reply
+    .status(err.status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(err, locale));
 }

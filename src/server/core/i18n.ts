@@ -28,7 +28,11 @@ function translator(): i18n {
   return instance;
 }
 
-export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+export function t(
+  locale: Locale,
+  key: string,
+  params: Record<string, string | number> = {},
+): string {
   const fixed: TFunction = translator().getFixedT(locale);
   return fixed(key, params);
 }

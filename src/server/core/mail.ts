@@ -62,7 +62,10 @@ export class Mailer {
       .execute();
     if (!this.transport && this.opts.logBodies) {
       // Development convenience only: shows links that would have been e-mailed.
-      this.log.info({ mailKind: mail.kind, outboxId: id }, `mail held in outbox:\n${mail.subject}\n${mail.text}`);
+      this.log.info(
+        { mailKind: mail.kind, outboxId: id },
+        `mail held in outbox:\n${mail.subject}\n${mail.text}`,
+      );
     }
     if (this.transport) this.kick();
     return id;
@@ -95,7 +98,10 @@ export class Mailer {
       if (ids.length === 0) return [];
       return tx
         .updateTable('outbox')
-        .set({ status: 'sending', next_attempt_at: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString() })
+        .set({
+          status: 'sending',
+          next_attempt_at: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
+        })
         .where('id', 'in', ids)
         .returningAll()
         .execute();
@@ -103,10 +109,20 @@ export class Mailer {
     let sent = 0;
     for (const msg of claimed) {
       try {
-        await transport.sendMail({ from: this.opts.from, to: msg.to_address, subject: msg.subject, text: msg.body_text });
+        await transport.sendMail({
+          from: this.opts.from,
+          to: msg.to_address,
+          subject: msg.subject,
+          text: msg.body_text,
+        });
         await this.db
           .updateTable('outbox')
-          .set({ status: 'sent', sent_at: this.clock.now().toISOString(), attempts: msg.attempts + 1, last_error: null })
+          .set({
+            status: 'sent',
+            sent_at: this.clock.now().toISOString(),
+            attempts: msg.attempts + 1,
+            last_error: null,
+          })
           .where('id', '=', msg.id)
           .execute();
         sent += 1;

@@ -3,8 +3,29 @@
  * their official letter codes, plus nationwide and abroad.
  */
 export const COUNTIES = [
-  'AB', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'K', 'M', 'N', 'O', 'S', 'T', 'U', 'W', 'X', 'Y', 'Z', 'AC', 'BD',
-  'national', 'abroad',
+  'AB',
+  'C',
+  'D',
+  'E',
+  'F',
+  'G',
+  'H',
+  'I',
+  'K',
+  'M',
+  'N',
+  'O',
+  'S',
+  'T',
+  'U',
+  'W',
+  'X',
+  'Y',
+  'Z',
+  'AC',
+  'BD',
+  'national',
+  'abroad',
 ] as const;
 export type County = (typeof COUNTIES)[number];
 

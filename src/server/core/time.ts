@@ -8,7 +8,8 @@ const offsetFormatter = new Intl.DateTimeFormat('en-US', {
 
 /** Offset of Stockholm from UTC at an instant, in minutes (60 in winter, 120 in summer). */
 function stockholmOffsetMinutes(at: Date): number {
-  const name = offsetFormatter.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    offsetFormatter.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   if (!m) return 0;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));

@@ -38,10 +38,15 @@ export function passwordProblems(password: string, email?: string): FieldError[]
     return [{ path, code: 'password_too_short', params: { minimum: MIN_PASSWORD_LENGTH } }];
   }
   const lower = password.toLowerCase();
-  if (COMMON.has(lower) || COMMON.has(lower.replace(/[\d\W_]+$/u, '')) || new Set(lower).size <= 2) {
+  if (
+    COMMON.has(lower) ||
+    COMMON.has(lower.replace(/[\d\W_]+$/u, '')) ||
+    new Set(lower).size <= 2
+  ) {
     return [{ path, code: 'password_common' }];
   }
   const local = email?.split('@')[0]?.toLowerCase();
-  if (local && local.length >= 4 && lower.includes(local)) return [{ path, code: 'password_contains_email' }];
+  if (local && local.length >= 4 && lower.includes(local))
+    return [{ path, code: 'password_contains_email' }];
   return [];
 }

@@ -51,9 +51,15 @@ export interface SessionRow {
   disabled_at: string | null;
 }
 
-export type SessionLookup = { ok: true; session: SessionRow } | { ok: false; reason: 'missing' | 'expired' };
+export type SessionLookup =
+  { ok: true; session: SessionRow } | { ok: false; reason: 'missing' | 'expired' };
 
-export async function findSession(db: Db, token: string, now: Date, limits: SessionLimits): Promise<SessionLookup> {
+export async function findSession(
+  db: Db,
+  token: string,
+  now: Date,
+  limits: SessionLimits,
+): Promise<SessionLookup> {
   const id = sha256hex(token);
   const session = await db
     .selectFrom('sessions')
@@ -82,7 +88,11 @@ export async function findSession(db: Db, token: string, now: Date, limits: Sess
     return { ok: false, reason: 'expired' };
   }
   if (idleFor >= TOUCH_AFTER_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
   }
   return { ok: true, session };
 }

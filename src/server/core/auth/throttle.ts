@@ -12,12 +12,17 @@ export interface ThrottleLimits {
   windowMs: number;
 }
 
-export const accountKey = (email: string): string => `acct:${sha256hex(email.trim().toLowerCase())}`;
+export const accountKey = (email: string): string =>
+  `acct:${sha256hex(email.trim().toLowerCase())}`;
 export const addressKey = (ip: string): string => `addr:${sha256hex(ip)}`;
 
 /** True when any of the keys is locked now. */
 export async function isThrottled(db: Db, keys: string[], now: Date): Promise<boolean> {
-  const rows = await db.selectFrom('sign_in_throttle').select(['locked_until']).where('key', 'in', keys).execute();
+  const rows = await db
+    .selectFrom('sign_in_throttle')
+    .select(['locked_until'])
+    .where('key', 'in', keys)
+    .execute();
   const nowIso = now.toISOString();
   return rows.some((r) => r.locked_until !== null && r.locked_until > nowIso);
 }
@@ -32,13 +37,25 @@ export async function recordFailure(
   const windowStart = new Date(now.getTime() - windowMs).toISOString();
   await db.transaction().execute(async (tx) => {
     for (const { key, max } of keys) {
-      const row = await tx.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      const row = await tx
+        .selectFrom('sign_in_throttle')
+        .selectAll()
+        .where('key', '=', key)
+        .executeTakeFirst();
       const fresh = !row || row.window_started_at < windowStart;
       const failures = fresh ? 1 : row.failures + 1;
-      const lockedUntil = failures >= max ? new Date(now.getTime() + windowMs).toISOString() : (row?.locked_until ?? null);
+      const lockedUntil =
+        failures >= max
+          ? new Date(now.getTime() + windowMs).toISOString()
+          : (row?.locked_until ?? null);
       await tx
         .insertInto('sign_in_throttle')
-        .values({ key, failures, window_started_at: fresh ? nowIso : row.window_started_at, locked_until: lockedUntil })
+        .values({
+          key,
+          failures,
+          window_started_at: fresh ? nowIso : row.window_started_at,
+          locked_until: lockedUntil,
+        })
         .onConflict((oc) =>
           oc.column('key').doUpdateSet({
             failures,

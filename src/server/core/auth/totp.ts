@@ -45,4 +45,5 @@ export function newRecoveryCodes(count = 10): string[] {
   });
 }
 
-export const normaliseRecoveryCode = (code: string): string => code.trim().toLowerCase().replace(/\s+/g, '');
+export const normaliseRecoveryCode = (code: string): string =>
+  code.trim().toLowerCase().replace(/\s+/g, '');

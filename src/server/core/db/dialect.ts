@@ -22,7 +22,11 @@ export function forUpdate(dialect: DialectName): boolean {
 }
 
 /** Case-insensitive substring match. */
-export function ilike(dialect: DialectName, column: Expression<string>, needle: string): RawBuilder<boolean> {
+export function ilike(
+  dialect: DialectName,
+  column: Expression<string>,
+  needle: string,
+): RawBuilder<boolean> {
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return dialect === 'postgres'
     ? sql<boolean>`${column} ilike ${pattern} escape '\\'`

@@ -19,7 +19,10 @@ class CodeMigrationProvider implements MigrationProvider {
 }
 
 /** Applies pending migrations; each runs in its own transaction on both databases. */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: DialectName,
+): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new CodeMigrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
@@ -27,7 +30,10 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName)
 }
 
 /** Names of the migrations applied to this database, oldest first. */
-export async function appliedMigrations(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+export async function appliedMigrations(
+  db: Kysely<unknown>,
+  dialect: DialectName,
+): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new CodeMigrationProvider(dialect) });
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt).map((m) => m.name);

@@ -16,9 +16,19 @@ export const auditEventView = z.object({
 });
 
 export const listQuery = z.strictObject({
-  action: z.string().trim().max(80).regex(/^[a-z_.]+$/).optional(),
+  action: z
+    .string()
+    .trim()
+    .max(80)
+    .regex(/^[a-z_.]+$/)
+    .optional(),
   actorUserId: id.optional(),
-  objectType: z.string().trim().max(40).regex(/^[a-z_]+$/).optional(),
+  objectType: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[a-z_]+$/)
+    .optional(),
   objectId: z.string().trim().max(80).optional(),
   outcome: z.enum(['success', 'denied', 'failure']).optional(),
   /** Calendar dates in Europe/Stockholm, inclusive. */
@@ -29,7 +39,10 @@ export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const listReply = z.object({ items: z.array(auditEventView), nextBefore: z.number().int().nullable() });
+export const listReply = z.object({
+  items: z.array(auditEventView),
+  nextBefore: z.number().int().nullable(),
+});
 
 export const verifyReply = z.object({
   ok: z.boolean(),

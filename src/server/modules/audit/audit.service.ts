@@ -17,7 +17,8 @@ export interface AuditFilter {
 }
 
 export async function listEvents(ctx: AppContext, actor: Actor, f: AuditFilter, requestId: string) {
-  if (f.from && f.to && f.from > f.to) throw new AppError('validation', [{ path: 'to', code: 'invalid_value' }]);
+  if (f.from && f.to && f.from > f.to)
+    throw new AppError('validation', [{ path: 'to', code: 'invalid_value' }]);
   let q = ctx.db
     .selectFrom('audit_events')
     .leftJoin('users', 'users.id', 'audit_events.actor_user_id')
@@ -42,7 +43,10 @@ export async function listEvents(ctx: AppContext, actor: Actor, f: AuditFilter, 
   if (f.from) q = q.where('audit_events.at', '>=', stockholmDayStartUtc(f.from));
   if (f.to) q = q.where('audit_events.at', '<', stockholmDayStartUtc(f.to, 1));
   if (f.before) q = q.where('audit_events.seq', '<', f.before);
-  const rows = await q.orderBy('audit_events.seq', 'desc').limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy('audit_events.seq', 'desc')
+    .limit(f.limit + 1)
+    .execute();
   const page = rows.slice(0, f.limit);
   // Reading the audit trail is itself audited.
   await ctx.audit.record({
@@ -81,5 +85,10 @@ export async function verify(ctx: AppContext, actor: Actor, requestId: string) {
     requestId,
     outcome: result.ok ? 'success' : 'failure',
   });
-  return { ok: result.ok, checked: result.checked, brokenAt: result.brokenAt ?? null, reason: result.reason ?? null };
+  return {
+    ok: result.ok,
+    checked: result.checked,
+    brokenAt: result.brokenAt ?? null,
+    reason: result.reason ?? null,
+  };
 }

@@ -30,7 +30,12 @@ export function authRoutes(app: App, ctx: AppContext): void {
     config: { access: 'session', rateLimit: { max: 30, timeWindow: '1 minute' } },
     schema: { tags: ['auth'], body: s.secondFactorBody, response: { 200: s.sessionInfo } },
     handler: async (req, reply) => {
-      const { token, info } = await auth.verifySecondFactor(ctx, requireActor(req.actor), req.body, req.id);
+      const { token, info } = await auth.verifySecondFactor(
+        ctx,
+        requireActor(req.actor),
+        req.body,
+        req.id,
+      );
       setSessionCookie(reply, ctx.config, token);
       return info;
     },
@@ -46,7 +51,12 @@ export function authRoutes(app: App, ctx: AppContext): void {
     config: { access: 'session' },
     schema: { tags: ['auth'], body: s.totpConfirmBody, response: { 200: s.recoveryCodesReply } },
     handler: async (req, reply) => {
-      const res = await auth.confirmTotpEnrolment(ctx, requireActor(req.actor), req.body.code, req.id);
+      const res = await auth.confirmTotpEnrolment(
+        ctx,
+        requireActor(req.actor),
+        req.body.code,
+        req.id,
+      );
       if (res.token) setSessionCookie(reply, ctx.config, res.token);
       return { recoveryCodes: res.recoveryCodes, session: res.info };
     },
@@ -65,13 +75,22 @@ export function authRoutes(app: App, ctx: AppContext): void {
     config: { access: 'signed_in' },
     schema: { tags: ['auth'], body: s.currentPasswordBody, response: { 200: s.recoveryCodesOnly } },
     handler: async (req) => ({
-      recoveryCodes: await auth.regenerateRecoveryCodes(ctx, requireActor(req.actor), req.body.currentPassword, req.id),
+      recoveryCodes: await auth.regenerateRecoveryCodes(
+        ctx,
+        requireActor(req.actor),
+        req.body.currentPassword,
+        req.id,
+      ),
     }),
   });
 
   app.post('/api/auth/sign-out', {
     config: { access: 'session' },
-    schema: { tags: ['auth'], body: z.strictObject({ everywhere: z.boolean().default(false) }).optional(), response: { 200: ok } },
+    schema: {
+      tags: ['auth'],
+      body: z.strictObject({ everywhere: z.boolean().default(false) }).optional(),
+      response: { 200: ok },
+    },
     handler: async (req, reply) => {
       await auth.signOut(ctx, requireActor(req.actor), req.body?.everywhere ?? false, req.id);
       clearSessionCookie(reply, ctx.config);

@@ -9,9 +9,26 @@ import {
   passwordProblems,
   verifyPassword,
 } from '../../core/auth/passwords.js';
-import { createSession, endAllSessions, endSession, type SessionStage } from '../../core/auth/sessions.js';
-import { accountKey, addressKey, clearAccount, isThrottled, recordFailure } from '../../core/auth/throttle.js';
-import { newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpUri, verifyTotp } from '../../core/auth/totp.js';
+import {
+  createSession,
+  endAllSessions,
+  endSession,
+  type SessionStage,
+} from '../../core/auth/sessions.js';
+import {
+  accountKey,
+  addressKey,
+  clearAccount,
+  isThrottled,
+  recordFailure,
+} from '../../core/auth/throttle.js';
+import {
+  newRecoveryCodes,
+  newTotpSecret,
+  normaliseRecoveryCode,
+  totpUri,
+  verifyTotp,
+} from '../../core/auth/totp.js';
 import type { Tx } from '../../core/db/database.js';
 
 export interface SessionUser {
@@ -31,7 +48,10 @@ export interface SessionInfo {
   user: SessionUser;
 }
 
-const limits = (ctx: AppContext) => ({ idleMs: ctx.config.sessionIdleMs, absoluteMs: ctx.config.sessionAbsoluteMs });
+const limits = (ctx: AppContext) => ({
+  idleMs: ctx.config.sessionIdleMs,
+  absoluteMs: ctx.config.sessionAbsoluteMs,
+});
 
 const RESET_TTL_MS = 30 * 60_000;
 export const SETUP_TTL_MS = 72 * 60 * 60_000;
@@ -85,7 +105,13 @@ export async function signIn(
   const acct = accountKey(input.email);
   const addr = addressKey(meta.ip);
   if (await isThrottled(ctx.db, [acct, addr], now)) {
-    await ctx.audit.record({ actorUserId: null, actorOrganisationId: null, action: 'auth.sign_in', requestId: meta.requestId, outcome: 'denied' });
+    await ctx.audit.record({
+      actorUserId: null,
+      actorOrganisationId: null,
+      action: 'auth.sign_in',
+      requestId: meta.requestId,
+      outcome: 'denied',
+    });
     throw new AppError('too_many_attempts');
   }
   const user = await ctx.db
@@ -115,7 +141,11 @@ export async function signIn(
     throw new AppError('invalid_credentials');
   }
   await clearAccount(ctx.db, acct);
-  const stage: SessionStage = user.totp_enabled_at ? 'mfa' : MFA_REQUIRED_ROLES.has(user.role) ? 'enrol' : 'full';
+  const stage: SessionStage = user.totp_enabled_at
+    ? 'mfa'
+    : MFA_REQUIRED_ROLES.has(user.role)
+      ? 'enrol'
+      : 'full';
   const session = await ctx.db.transaction().execute(async (tx) => {
     const s = await createSession(tx, user.id, stage, now, limits(ctx));
     await ctx.audit.append(tx, {
@@ -159,10 +189,19 @@ export async function verifySecondFactor(
     let accepted = false;
     let method = 'totp';
     if (input.code && user.totp_secret_enc) {
-      const step = await verifyTotp(ctx.crypto.decrypt(user.totp_secret_enc), input.code, now, user.totp_last_step);
+      const step = await verifyTotp(
+        ctx.crypto.decrypt(user.totp_secret_enc),
+        input.code,
+        now,
+        user.totp_last_step,
+      );
       if (step !== null) {
         accepted = true;
-        await tx.updateTable('users').set({ totp_last_step: step }).where('id', '=', actor.userId).execute();
+        await tx
+          .updateTable('users')
+          .set({ totp_last_step: step })
+          .where('id', '=', actor.userId)
+          .execute();
       }
     } else if (input.recoveryCode) {
       method = 'recovery_code';
@@ -203,7 +242,10 @@ export async function verifySecondFactor(
 }
 
 /** Starts (or restarts) TOTP enrolment: a new secret, not active until a code from it is confirmed. */
-export async function beginTotpEnrolment(ctx: AppContext, actor: Actor): Promise<{ secret: string; uri: string }> {
+export async function beginTotpEnrolment(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ secret: string; uri: string }> {
   if (actor.stage === 'mfa') throw new AppError('mfa_required');
   const user = await ctx.db
     .selectFrom('users')
@@ -241,7 +283,11 @@ export async function confirmTotpEnrolment(
   const token = await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')
-      .set({ totp_enabled_at: now.toISOString(), totp_last_step: step, updated_at: now.toISOString() })
+      .set({
+        totp_enabled_at: now.toISOString(),
+        totp_last_step: step,
+        updated_at: now.toISOString(),
+      })
       .where('id', '=', actor.userId)
       .execute();
     await replaceRecoveryCodes(tx, actor.userId, codes, now);
@@ -255,10 +301,19 @@ export async function confirmTotpEnrolment(
     });
     return actor.stage === 'enrol' ? upgradeSession(ctx, tx, actor) : undefined;
   });
-  return { recoveryCodes: codes, token, info: { stage: 'full', user: await loadSessionUser(ctx, actor.userId) } };
+  return {
+    recoveryCodes: codes,
+    token,
+    info: { stage: 'full', user: await loadSessionUser(ctx, actor.userId) },
+  };
 }
 
-async function replaceRecoveryCodes(tx: Tx, userId: string, codes: string[], now: Date): Promise<void> {
+async function replaceRecoveryCodes(
+  tx: Tx,
+  userId: string,
+  codes: string[],
+  now: Date,
+): Promise<void> {
   await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
   await tx
     .insertInto('recovery_codes')
@@ -274,8 +329,16 @@ async function replaceRecoveryCodes(tx: Tx, userId: string, codes: string[], now
     .execute();
 }
 
-async function requireCurrentPassword(ctx: AppContext, userId: string, password: string): Promise<void> {
-  const user = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
+async function requireCurrentPassword(
+  ctx: AppContext,
+  userId: string,
+  password: string,
+): Promise<void> {
+  const user = await ctx.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   if (!user.password_hash || !(await verifyPassword(user.password_hash, password))) {
     throw new AppError('validation', [{ path: 'currentPassword', code: 'invalid' }]);
   }
@@ -288,7 +351,11 @@ export async function regenerateRecoveryCodes(
   requestId: string,
 ): Promise<string[]> {
   await requireCurrentPassword(ctx, actor.userId, currentPassword);
-  const user = await ctx.db.selectFrom('users').select('totp_enabled_at').where('id', '=', actor.userId).executeTakeFirstOrThrow();
+  const user = await ctx.db
+    .selectFrom('users')
+    .select('totp_enabled_at')
+    .where('id', '=', actor.userId)
+    .executeTakeFirstOrThrow();
   if (!user.totp_enabled_at) throw new AppError('conflict');
   const codes = newRecoveryCodes();
   await ctx.db.transaction().execute(async (tx) => {
@@ -306,13 +373,23 @@ export async function regenerateRecoveryCodes(
 }
 
 /** Turning two-factor off is for roles that do not require it. */
-export async function disableTotp(ctx: AppContext, actor: Actor, currentPassword: string, requestId: string): Promise<void> {
+export async function disableTotp(
+  ctx: AppContext,
+  actor: Actor,
+  currentPassword: string,
+  requestId: string,
+): Promise<void> {
   if (MFA_REQUIRED_ROLES.has(actor.role)) throw new AppError('forbidden');
   await requireCurrentPassword(ctx, actor.userId, currentPassword);
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')
-      .set({ totp_enabled_at: null, totp_secret_enc: null, totp_last_step: null, updated_at: ctx.clock.now().toISOString() })
+      .set({
+        totp_enabled_at: null,
+        totp_secret_enc: null,
+        totp_last_step: null,
+        updated_at: ctx.clock.now().toISOString(),
+      })
       .where('id', '=', actor.userId)
       .execute();
     await tx.deleteFrom('recovery_codes').where('user_id', '=', actor.userId).execute();
@@ -327,7 +404,12 @@ export async function disableTotp(ctx: AppContext, actor: Actor, currentPassword
   });
 }
 
-export async function signOut(ctx: AppContext, actor: Actor, everywhere: boolean, requestId: string): Promise<void> {
+export async function signOut(
+  ctx: AppContext,
+  actor: Actor,
+  everywhere: boolean,
+  requestId: string,
+): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     if (everywhere) await endAllSessions(tx, actor.userId);
     else await endSession(tx, actor.sessionId);
@@ -375,11 +457,18 @@ export async function createLinkToken(
 }
 
 /** The token travels in the URL fragment, which browsers never send to a server or log. */
-export const linkUrl = (ctx: AppContext, page: 'reset-password' | 'welcome', token: string): string =>
-  `${ctx.config.publicUrl}/${page}#token=${token}`;
+export const linkUrl = (
+  ctx: AppContext,
+  page: 'reset-password' | 'welcome',
+  token: string,
+): string => `${ctx.config.publicUrl}/${page}#token=${token}`;
 
 /** Always answers the same; mails a link only when an active account has that address. */
-export async function requestPasswordReset(ctx: AppContext, email: string, meta: { ip: string; requestId: string }): Promise<void> {
+export async function requestPasswordReset(
+  ctx: AppContext,
+  email: string,
+  meta: { ip: string; requestId: string },
+): Promise<void> {
   const now = ctx.clock.now();
   const key = `reset:${addressKey(meta.ip)}`;
   if (await isThrottled(ctx.db, [key, accountKey(`reset:${email}`)], now)) return;
@@ -400,14 +489,23 @@ export async function requestPasswordReset(ctx: AppContext, email: string, meta:
   if (!user || user.disabled_at) return;
   await ctx.db.transaction().execute(async (tx) => {
     const purpose = user.password_hash ? 'reset' : 'setup';
-    const token = await createLinkToken(ctx, tx, user.id, purpose, purpose === 'reset' ? RESET_TTL_MS : SETUP_TTL_MS);
+    const token = await createLinkToken(
+      ctx,
+      tx,
+      user.id,
+      purpose,
+      purpose === 'reset' ? RESET_TTL_MS : SETUP_TTL_MS,
+    );
     const loc: Locale = isLocale(user.locale) ? user.locale : 'sv';
     const link = linkUrl(ctx, purpose === 'reset' ? 'reset-password' : 'welcome', token);
     await ctx.mail.enqueue(tx, {
       kind: `auth.${purpose}`,
       to: user.email,
       subject: t(loc, purpose === 'reset' ? 'mail.reset_subject' : 'mail.invite_subject'),
-      text: t(loc, purpose === 'reset' ? 'mail.reset_body' : 'mail.invite_body', { name: user.name, link }),
+      text: t(loc, purpose === 'reset' ? 'mail.reset_body' : 'mail.invite_body', {
+        name: user.name,
+        link,
+      }),
     });
     await ctx.audit.append(tx, {
       actorUserId: null,
@@ -433,10 +531,19 @@ export async function completePasswordLink(
   const row = await ctx.db
     .selectFrom('one_time_tokens')
     .innerJoin('users', 'users.id', 'one_time_tokens.user_id')
-    .select(['one_time_tokens.id', 'one_time_tokens.expires_at', 'one_time_tokens.used_at', 'users.id as user_id', 'users.email', 'users.organisation_id', 'users.disabled_at'])
+    .select([
+      'one_time_tokens.id',
+      'one_time_tokens.expires_at',
+      'one_time_tokens.used_at',
+      'users.id as user_id',
+      'users.email',
+      'users.organisation_id',
+      'users.disabled_at',
+    ])
     .where('one_time_tokens.id', '=', sha256hex(input.token))
     .executeTakeFirst();
-  if (!row || row.used_at || row.disabled_at || row.expires_at <= now.toISOString()) throw new AppError('invalid_token');
+  if (!row || row.used_at || row.disabled_at || row.expires_at <= now.toISOString())
+    throw new AppError('invalid_token');
   const problems = passwordProblems(input.password, row.email);
   if (problems.length > 0) throw new AppError('validation', problems);
   const hash = await hashPassword(input.password);
@@ -450,7 +557,11 @@ export async function completePasswordLink(
     if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('invalid_token');
     await tx
       .updateTable('users')
-      .set({ password_hash: hash, password_changed_at: now.toISOString(), updated_at: now.toISOString() })
+      .set({
+        password_hash: hash,
+        password_changed_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
       .where('id', '=', row.user_id)
       .execute();
     await endAllSessions(tx, row.user_id);
@@ -473,15 +584,26 @@ export async function changePassword(
   requestId: string,
 ): Promise<string> {
   await requireCurrentPassword(ctx, actor.userId, input.currentPassword);
-  const user = await ctx.db.selectFrom('users').select('email').where('id', '=', actor.userId).executeTakeFirstOrThrow();
-  const problems = passwordProblems(input.newPassword, user.email).map((p) => ({ ...p, path: 'newPassword' }));
+  const user = await ctx.db
+    .selectFrom('users')
+    .select('email')
+    .where('id', '=', actor.userId)
+    .executeTakeFirstOrThrow();
+  const problems = passwordProblems(input.newPassword, user.email).map((p) => ({
+    ...p,
+    path: 'newPassword',
+  }));
   if (problems.length > 0) throw new AppError('validation', problems);
   const hash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')
-      .set({ password_hash: hash, password_changed_at: now.toISOString(), updated_at: now.toISOString() })
+      .set({
+        password_hash: hash,
+        password_changed_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
       .where('id', '=', actor.userId)
       .execute();
     await endAllSessions(tx, actor.userId);

@@ -47,27 +47,77 @@ async function home(ctx: AppContext, actor: Actor) {
   const count = async (q: Promise<{ n: number | string | bigint }>) => Number((await q).n);
   const users = ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'));
   const startOfToday = stockholmDayStartUtc(stockholmDate(ctx.clock.now()));
-  const [activeUsers, invitedUsers, disabledUsers, organisations, heldMail, failedMail, auditEventsToday, deniedToday] =
-    await Promise.all([
-      count(users.where('disabled_at', 'is', null).where('password_hash', 'is not', null).executeTakeFirstOrThrow()),
-      count(users.where('disabled_at', 'is', null).where('password_hash', 'is', null).executeTakeFirstOrThrow()),
-      count(users.where('disabled_at', 'is not', null).executeTakeFirstOrThrow()),
-      count(ctx.db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()),
-      count(ctx.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'held').executeTakeFirstOrThrow()),
-      count(ctx.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'failed').executeTakeFirstOrThrow()),
-      count(ctx.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('at', '>=', startOfToday).executeTakeFirstOrThrow()),
-      count(
-        ctx.db
-          .selectFrom('audit_events')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('at', '>=', startOfToday)
-          .where('outcome', '!=', 'success')
-          .executeTakeFirstOrThrow(),
-      ),
-    ]);
+  const [
+    activeUsers,
+    invitedUsers,
+    disabledUsers,
+    organisations,
+    heldMail,
+    failedMail,
+    auditEventsToday,
+    deniedToday,
+  ] = await Promise.all([
+    count(
+      users
+        .where('disabled_at', 'is', null)
+        .where('password_hash', 'is not', null)
+        .executeTakeFirstOrThrow(),
+    ),
+    count(
+      users
+        .where('disabled_at', 'is', null)
+        .where('password_hash', 'is', null)
+        .executeTakeFirstOrThrow(),
+    ),
+    count(users.where('disabled_at', 'is not', null).executeTakeFirstOrThrow()),
+    count(
+      ctx.db
+        .selectFrom('organisations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ),
+    count(
+      ctx.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'held')
+        .executeTakeFirstOrThrow(),
+    ),
+    count(
+      ctx.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'failed')
+        .executeTakeFirstOrThrow(),
+    ),
+    count(
+      ctx.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('at', '>=', startOfToday)
+        .executeTakeFirstOrThrow(),
+    ),
+    count(
+      ctx.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('at', '>=', startOfToday)
+        .where('outcome', '!=', 'success')
+        .executeTakeFirstOrThrow(),
+    ),
+  ]);
   return {
     ...base,
-    admin: { activeUsers, invitedUsers, disabledUsers, organisations, heldMail, failedMail, auditEventsToday, deniedToday },
+    admin: {
+      activeUsers,
+      invitedUsers,
+      disabledUsers,
+      organisations,
+      heldMail,
+      failedMail,
+      auditEventsToday,
+      deniedToday,
+    },
   };
 }
 

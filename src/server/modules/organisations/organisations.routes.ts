@@ -18,7 +18,9 @@ export function organisationsRoutes(app: App, ctx: AppContext): void {
     config: { access: 'organisations.manage' },
     schema: { tags, body: s.createBody, response: { 201: s.organisationView } },
     handler: async (req, reply) =>
-      reply.status(201).send(await orgs.createOrganisation(ctx, requireActor(req.actor), req.body, req.id)),
+      reply
+        .status(201)
+        .send(await orgs.createOrganisation(ctx, requireActor(req.actor), req.body, req.id)),
   });
 
   app.get('/api/organisations/:id', {
@@ -29,8 +31,14 @@ export function organisationsRoutes(app: App, ctx: AppContext): void {
 
   app.patch('/api/organisations/:id', {
     config: { access: 'organisations.manage' },
-    schema: { tags, params: s.orgParams, body: s.updateBody, response: { 200: s.organisationView } },
-    handler: (req) => orgs.updateOrganisation(ctx, requireActor(req.actor), req.params.id, req.body, req.id),
+    schema: {
+      tags,
+      params: s.orgParams,
+      body: s.updateBody,
+      response: { 200: s.organisationView },
+    },
+    handler: (req) =>
+      orgs.updateOrganisation(ctx, requireActor(req.actor), req.params.id, req.body, req.id),
   });
 
   app.get('/api/organisations/:id/members', {

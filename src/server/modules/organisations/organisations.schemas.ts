@@ -27,8 +27,15 @@ export const listReply = z.object({ items: z.array(organisationView), total: z.n
 
 export const createBody = z.strictObject({ name: shortText(200), type: organisationType, county });
 export const updateBody = z
-  .strictObject({ name: shortText(200).optional(), type: organisationType.optional(), county: county.optional() })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'empty', path: ['name'] });
+  .strictObject({
+    name: shortText(200).optional(),
+    type: organisationType.optional(),
+    county: county.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'empty',
+    path: ['name'],
+  });
 
 /** Staff of one organisation, as their colleagues see them: no security details. */
 export const memberView = z.object({ id: z.string(), name: z.string(), email: z.string(), role });

@@ -39,7 +39,13 @@ const toView = (r: Row): OrganisationView => ({
 
 export async function listOrganisations(
   ctx: AppContext,
-  q: { q?: string | undefined; type?: OrganisationType | undefined; county?: County | undefined; limit: number; offset: number },
+  q: {
+    q?: string | undefined;
+    type?: OrganisationType | undefined;
+    county?: County | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ items: OrganisationView[]; total: number }> {
   let query = baseQuery(ctx);
   if (q.q) {
@@ -48,8 +54,16 @@ export async function listOrganisations(
   }
   if (q.type) query = query.where('organisations.type', '=', q.type);
   if (q.county) query = query.where('organisations.county', '=', q.county);
-  const total = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await query.orderBy('organisations.name').orderBy('organisations.id').limit(q.limit).offset(q.offset).execute();
+  const total = await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .orderBy('organisations.name')
+    .orderBy('organisations.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
   return { items: rows.map(toView), total: Number(total.n) };
 }
 
@@ -59,7 +73,12 @@ export async function getOrganisation(ctx: AppContext, id: string): Promise<Orga
   return toView(row);
 }
 
-async function assertNameFree(tx: Tx, name: string, county: string, exceptId?: string): Promise<void> {
+async function assertNameFree(
+  tx: Tx,
+  name: string,
+  county: string,
+  exceptId?: string,
+): Promise<void> {
   let q = tx.selectFrom('organisations').select(['id', 'name']).where('county', '=', county);
   if (exceptId) q = q.where('id', '!=', exceptId);
   const rows = await q.execute();
@@ -79,7 +98,10 @@ export async function createOrganisation(
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (tx) => {
     await assertNameFree(tx, input.name, input.county);
-    await tx.insertInto('organisations').values({ id, ...input, created_at: now, updated_at: now }).execute();
+    await tx
+      .insertInto('organisations')
+      .values({ id, ...input, created_at: now, updated_at: now })
+      .execute();
     await ctx.audit.append(tx, {
       actorUserId: actor.userId,
       actorOrganisationId: actor.organisationId,
@@ -96,11 +118,19 @@ export async function updateOrganisation(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  input: { name?: string | undefined; type?: OrganisationType | undefined; county?: County | undefined },
+  input: {
+    name?: string | undefined;
+    type?: OrganisationType | undefined;
+    county?: County | undefined;
+  },
   requestId: string,
 ): Promise<OrganisationView> {
   await ctx.db.transaction().execute(async (tx) => {
-    const org = await tx.selectFrom('organisations').select(['id', 'name', 'county']).where('id', '=', id).executeTakeFirst();
+    const org = await tx
+      .selectFrom('organisations')
+      .select(['id', 'name', 'county'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!org) throw new AppError('not_found');
     await assertNameFree(tx, input.name ?? org.name, input.county ?? org.county, id);
     await tx
@@ -128,7 +158,11 @@ export async function updateOrganisation(
 /** Colleagues of one organisation. Outside admins and the coordinator, only one's own organisation (else 404). */
 export async function listMembers(ctx: AppContext, actor: Actor, organisationId: string) {
   assertOrganisationScope(actor, organisationId);
-  const org = await ctx.db.selectFrom('organisations').select('id').where('id', '=', organisationId).executeTakeFirst();
+  const org = await ctx.db
+    .selectFrom('organisations')
+    .select('id')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
   if (!org) throw new AppError('not_found');
   const rows = await ctx.db
     .selectFrom('users')

@@ -30,7 +30,13 @@ export function outboxRoutes(app: App, ctx: AppContext): void {
         limit: z.coerce.number().int().min(1).max(200).default(50),
         offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
       }),
-      response: { 200: z.object({ items: z.array(summary), total: z.number().int(), smtpEnabled: z.boolean() }) },
+      response: {
+        200: z.object({
+          items: z.array(summary),
+          total: z.number().int(),
+          smtpEnabled: z.boolean(),
+        }),
+      },
     },
     handler: (req) => outbox.list(ctx, req.query),
   });

@@ -26,12 +26,27 @@ const toSummary = (r: {
   sentAt: r.sent_at,
 });
 
-export async function list(ctx: AppContext, q: { status?: Status | undefined; limit: number; offset: number }) {
+export async function list(
+  ctx: AppContext,
+  q: { status?: Status | undefined; limit: number; offset: number },
+) {
   let query = ctx.db.selectFrom('outbox');
   if (q.status) query = query.where('status', '=', q.status);
-  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = await query
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const rows = await query
-    .select(['id', 'kind', 'to_address', 'subject', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])
+    .select([
+      'id',
+      'kind',
+      'to_address',
+      'subject',
+      'status',
+      'attempts',
+      'last_error',
+      'created_at',
+      'sent_at',
+    ])
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(q.limit)

@@ -7,7 +7,10 @@ import { createLinkToken, linkUrl, SETUP_TTL_MS } from '../auth/auth.service.js'
  * own organisation and an administrator without a password, and returns a
  * one-time set-up link (printed once to the console by the caller).
  */
-export async function ensureFirstAdmin(ctx: AppContext, email: string): Promise<string | undefined> {
+export async function ensureFirstAdmin(
+  ctx: AppContext,
+  email: string,
+): Promise<string | undefined> {
   const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (any) return undefined;
   return createAdminWithLink(ctx, { email, name: 'Administratör', organisationName: 'Slussa' });
@@ -20,15 +23,30 @@ export async function createAdminWithLink(
 ): Promise<string> {
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (tx) => {
-    let org = await tx.selectFrom('organisations').select('id').where('name', '=', input.organisationName).executeTakeFirst();
+    let org = await tx
+      .selectFrom('organisations')
+      .select('id')
+      .where('name', '=', input.organisationName)
+      .executeTakeFirst();
     if (!org) {
       org = { id: newId() };
       await tx
         .insertInto('organisations')
-        .values({ id: org.id, name: input.organisationName, type: 'other', county: 'national', created_at: now, updated_at: now })
+        .values({
+          id: org.id,
+          name: input.organisationName,
+          type: 'other',
+          county: 'national',
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
-    let user = await tx.selectFrom('users').select(['id', 'role']).where('email', '=', input.email).executeTakeFirst();
+    let user = await tx
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('email', '=', input.email)
+      .executeTakeFirst();
     if (!user) {
       user = { id: newId(), role: 'admin' };
       await tx

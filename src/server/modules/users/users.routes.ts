@@ -19,7 +19,10 @@ export function usersRoutes(app: App, ctx: AppContext): void {
   app.post('/api/users', {
     config: { access },
     schema: { tags, body: s.createBody, response: { 201: s.userView } },
-    handler: async (req, reply) => reply.status(201).send(await users.createUser(ctx, requireActor(req.actor), req.body, req.id)),
+    handler: async (req, reply) =>
+      reply
+        .status(201)
+        .send(await users.createUser(ctx, requireActor(req.actor), req.body, req.id)),
   });
 
   app.get('/api/users/:id', {
@@ -31,7 +34,8 @@ export function usersRoutes(app: App, ctx: AppContext): void {
   app.patch('/api/users/:id', {
     config: { access },
     schema: { tags, params: idParams, body: s.updateBody, response: { 200: s.userView } },
-    handler: (req) => users.updateUser(ctx, requireActor(req.actor), req.params.id, req.body, req.id),
+    handler: (req) =>
+      users.updateUser(ctx, requireActor(req.actor), req.params.id, req.body, req.id),
   });
 
   app.post('/api/users/:id/disable', {
@@ -49,7 +53,9 @@ export function usersRoutes(app: App, ctx: AppContext): void {
   app.post('/api/users/:id/end-sessions', {
     config: { access },
     schema: { tags, params: idParams, response: { 200: s.sessionsEnded } },
-    handler: async (req) => ({ ended: await users.endUserSessions(ctx, requireActor(req.actor), req.params.id, req.id) }),
+    handler: async (req) => ({
+      ended: await users.endUserSessions(ctx, requireActor(req.actor), req.params.id, req.id),
+    }),
   });
 
   app.post('/api/users/:id/invitation', {

@@ -43,6 +43,9 @@ export const updateBody = z
     organisationId: id.optional(),
     locale: locale.optional(),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'empty', path: ['name'] });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'empty',
+    path: ['name'],
+  });
 
 export const sessionsEnded = z.object({ ended: z.number().int() });

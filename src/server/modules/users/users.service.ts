@@ -50,23 +50,44 @@ function toView(r: Row): UserView {
 
 export async function listUsers(
   ctx: AppContext,
-  q: { q?: string | undefined; role?: Role | undefined; organisationId?: string | undefined; status?: 'active' | 'disabled' | 'invited' | undefined; limit: number; offset: number },
+  q: {
+    q?: string | undefined;
+    role?: Role | undefined;
+    organisationId?: string | undefined;
+    status?: 'active' | 'disabled' | 'invited' | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ items: UserView[]; total: number }> {
   let query = baseQuery(ctx);
   if (q.q) {
     const needle = q.q;
-    query = query.where((eb) => eb.or([ilike(ctx.dialect, eb.ref('users.name'), needle), ilike(ctx.dialect, eb.ref('users.email'), needle)]));
+    query = query.where((eb) =>
+      eb.or([
+        ilike(ctx.dialect, eb.ref('users.name'), needle),
+        ilike(ctx.dialect, eb.ref('users.email'), needle),
+      ]),
+    );
   }
   if (q.role) query = query.where('users.role', '=', q.role);
   if (q.organisationId) query = query.where('users.organisation_id', '=', q.organisationId);
   if (q.status === 'disabled') query = query.where('users.disabled_at', 'is not', null);
-  if (q.status === 'active') query = query.where('users.disabled_at', 'is', null).where('users.password_hash', 'is not', null);
-  if (q.status === 'invited') query = query.where('users.disabled_at', 'is', null).where('users.password_hash', 'is', null);
+  if (q.status === 'active')
+    query = query
+      .where('users.disabled_at', 'is', null)
+      .where('users.password_hash', 'is not', null);
+  if (q.status === 'invited')
+    query = query.where('users.disabled_at', 'is', null).where('users.password_hash', 'is', null);
   const total = await query
     .clearSelect()
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const rows = await query.orderBy('users.name').orderBy('users.id').limit(q.limit).offset(q.offset).execute();
+  const rows = await query
+    .orderBy('users.name')
+    .orderBy('users.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
   return { items: rows.map(toView), total: Number(total.n) };
 }
 
@@ -77,18 +98,29 @@ export async function getUser(ctx: AppContext, id: string): Promise<UserView> {
 }
 
 async function assertOrganisationExists(tx: Tx, organisationId: string): Promise<void> {
-  const org = await tx.selectFrom('organisations').select('id').where('id', '=', organisationId).executeTakeFirst();
+  const org = await tx
+    .selectFrom('organisations')
+    .select('id')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
   if (!org) throw new AppError('validation', [{ path: 'organisationId', code: 'invalid_value' }]);
 }
 
 /** Mails a set-up link; the person chooses their own password (an admin never sees one). */
-async function sendInvitation(ctx: AppContext, tx: Tx, user: { id: string; name: string; email: string; locale: Locale }): Promise<void> {
+async function sendInvitation(
+  ctx: AppContext,
+  tx: Tx,
+  user: { id: string; name: string; email: string; locale: Locale },
+): Promise<void> {
   const token = await createLinkToken(ctx, tx, user.id, 'setup', SETUP_TTL_MS);
   await ctx.mail.enqueue(tx, {
     kind: 'auth.setup',
     to: user.email,
     subject: t(user.locale, 'mail.invite_subject'),
-    text: t(user.locale, 'mail.invite_body', { name: user.name, link: linkUrl(ctx, 'welcome', token) }),
+    text: t(user.locale, 'mail.invite_body', {
+      name: user.name,
+      link: linkUrl(ctx, 'welcome', token),
+    }),
   });
 }
 
@@ -102,7 +134,11 @@ export async function createUser(
   const id = newId();
   await ctx.db.transaction().execute(async (tx) => {
     await assertOrganisationExists(tx, input.organisationId);
-    const taken = await tx.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
+    const taken = await tx
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', input.email)
+      .executeTakeFirst();
     if (taken) throw new AppError('email_taken', [{ path: 'email', code: 'invalid_value' }]);
     await tx
       .insertInto('users')
@@ -123,7 +159,12 @@ export async function createUser(
         updated_at: now,
       })
       .execute();
-    await sendInvitation(ctx, tx, { id, name: input.name, email: input.email, locale: input.locale });
+    await sendInvitation(ctx, tx, {
+      id,
+      name: input.name,
+      email: input.email,
+      locale: input.locale,
+    });
     await ctx.audit.append(tx, {
       actorUserId: actor.userId,
       actorOrganisationId: actor.organisationId,
@@ -152,14 +193,24 @@ export async function updateUser(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  input: { name?: string | undefined; role?: Role | undefined; organisationId?: string | undefined; locale?: Locale | undefined },
+  input: {
+    name?: string | undefined;
+    role?: Role | undefined;
+    organisationId?: string | undefined;
+    locale?: Locale | undefined;
+  },
   requestId: string,
 ): Promise<UserView> {
   await ctx.db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select(['id', 'role', 'organisation_id']).where('id', '=', id).executeTakeFirst();
+    const user = await tx
+      .selectFrom('users')
+      .select(['id', 'role', 'organisation_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!user) throw new AppError('not_found');
     if (input.organisationId) await assertOrganisationExists(tx, input.organisationId);
-    if (user.role === 'admin' && input.role && input.role !== 'admin') await assertNotLastAdmin(tx, id);
+    if (user.role === 'admin' && input.role && input.role !== 'admin')
+      await assertNotLastAdmin(tx, id);
     await tx
       .updateTable('users')
       .set({
@@ -188,13 +239,27 @@ export async function updateUser(
   return getUser(ctx, id);
 }
 
-export async function setDisabled(ctx: AppContext, actor: Actor, id: string, disabled: boolean, requestId: string): Promise<UserView> {
+export async function setDisabled(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  disabled: boolean,
+  requestId: string,
+): Promise<UserView> {
   await ctx.db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+    const user = await tx
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!user) throw new AppError('not_found');
     if (disabled && user.role === 'admin') await assertNotLastAdmin(tx, id);
     const now = ctx.clock.now().toISOString();
-    await tx.updateTable('users').set({ disabled_at: disabled ? now : null, updated_at: now }).where('id', '=', id).execute();
+    await tx
+      .updateTable('users')
+      .set({ disabled_at: disabled ? now : null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
     if (disabled) await endAllSessions(tx, id);
     await ctx.audit.append(tx, {
       actorUserId: actor.userId,
@@ -208,7 +273,12 @@ export async function setDisabled(ctx: AppContext, actor: Actor, id: string, dis
   return getUser(ctx, id);
 }
 
-export async function endUserSessions(ctx: AppContext, actor: Actor, id: string, requestId: string): Promise<number> {
+export async function endUserSessions(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  requestId: string,
+): Promise<number> {
   return ctx.db.transaction().execute(async (tx) => {
     const user = await tx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
     if (!user) throw new AppError('not_found');
@@ -225,9 +295,18 @@ export async function endUserSessions(ctx: AppContext, actor: Actor, id: string,
   });
 }
 
-export async function resendInvitation(ctx: AppContext, actor: Actor, id: string, requestId: string): Promise<void> {
+export async function resendInvitation(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  requestId: string,
+): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select(['id', 'name', 'email', 'locale', 'password_hash', 'disabled_at']).where('id', '=', id).executeTakeFirst();
+    const user = await tx
+      .selectFrom('users')
+      .select(['id', 'name', 'email', 'locale', 'password_hash', 'disabled_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!user) throw new AppError('not_found');
     if (user.password_hash || user.disabled_at) throw new AppError('conflict');
     await sendInvitation(ctx, tx, { ...user, locale: isLocale(user.locale) ? user.locale : 'sv' });
@@ -243,13 +322,23 @@ export async function resendInvitation(ctx: AppContext, actor: Actor, id: string
 }
 
 /** For a person who lost their authenticator: they enrol again at next sign-in. */
-export async function resetTwoFactor(ctx: AppContext, actor: Actor, id: string, requestId: string): Promise<UserView> {
+export async function resetTwoFactor(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  requestId: string,
+): Promise<UserView> {
   await ctx.db.transaction().execute(async (tx) => {
     const user = await tx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
     if (!user) throw new AppError('not_found');
     await tx
       .updateTable('users')
-      .set({ totp_enabled_at: null, totp_secret_enc: null, totp_last_step: null, updated_at: ctx.clock.now().toISOString() })
+      .set({
+        totp_enabled_at: null,
+        totp_secret_enc: null,
+        totp_last_step: null,
+        updated_at: ctx.clock.now().toISOString(),
+      })
       .where('id', '=', id)
       .execute();
     await tx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();

@@ -48,7 +48,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('used_at', t.timestamp)
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+  await db.schema
+    .createIndex('recovery_codes_user')
+    .on('recovery_codes')
+    .column('user_id')
+    .execute();
 
   await db.schema
     .createTable('sessions')
@@ -70,7 +74,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('expires_at', t.timestamp, (c) => c.notNull())
     .addColumn('used_at', t.timestamp)
     .execute();
-  await db.schema.createIndex('one_time_tokens_user').on('one_time_tokens').column('user_id').execute();
+  await db.schema
+    .createIndex('one_time_tokens_user')
+    .on('one_time_tokens')
+    .column('user_id')
+    .execute();
 
   await db.schema
     .createTable('sign_in_throttle')
@@ -96,8 +104,16 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
-  await db.schema.createIndex('audit_events_actor').on('audit_events').column('actor_user_id').execute();
-  await db.schema.createIndex('audit_events_object').on('audit_events').columns(['object_type', 'object_id']).execute();
+  await db.schema
+    .createIndex('audit_events_actor')
+    .on('audit_events')
+    .column('actor_user_id')
+    .execute();
+  await db.schema
+    .createIndex('audit_events_object')
+    .on('audit_events')
+    .columns(['object_type', 'object_id'])
+    .execute();
 
   // The chain head: one row, locked by every audit append so the chain stays linear
   // even with several app processes on one PostgreSQL database.
@@ -123,7 +139,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('sent_at', t.timestamp)
     .execute();
-  await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('outbox_due')
+    .on('outbox')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
 
   await db.schema
     .createTable('data_keys')
