@@ -28,7 +28,7 @@ export function usersRoutes(app: App, ctx: AppContext): void {
   app.get('/api/users/:id', {
     config: { access },
     schema: { tags, params: idParams, response: { 200: s.userView } },
-    handler: (req) => users.getUser(ctx, req.params.id),
+    handler: (req) => users.readUser(ctx, requireActor(req.actor), req.params.id, req.id),
   });
 
   app.patch('/api/users/:id', {

@@ -97,6 +97,20 @@ export async function getUser(ctx: AppContext, id: string): Promise<UserView> {
   return toView(row);
 }
 
+/** Opening one person's account (security state, organisation) is an audited read. */
+export async function readUser(ctx: AppContext, actor: Actor, id: string, requestId: string): Promise<UserView> {
+  const user = await getUser(ctx, id);
+  await ctx.audit.record({
+    actorUserId: actor.userId,
+    actorOrganisationId: actor.organisationId,
+    action: 'user.read',
+    objectType: 'user',
+    objectId: id,
+    requestId,
+  });
+  return user;
+}
+
 async function assertOrganisationExists(tx: Tx, organisationId: string): Promise<void> {
   const org = await tx
     .selectFrom('organisations')
