@@ -98,7 +98,12 @@ export async function getUser(ctx: AppContext, id: string): Promise<UserView> {
 }
 
 /** Opening one person's account (security state, organisation) is an audited read. */
-export async function readUser(ctx: AppContext, actor: Actor, id: string, requestId: string): Promise<UserView> {
+export async function readUser(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  requestId: string,
+): Promise<UserView> {
   const user = await getUser(ctx, id);
   await ctx.audit.record({
     actorUserId: actor.userId,
