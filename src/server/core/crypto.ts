@@ -13,6 +13,9 @@ import { newId } from './ids.js';
 export interface FieldCrypto {
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
+  /** Files: the same scheme for bytes. */
+  encryptBytes(plain: Buffer): Buffer;
+  decryptBytes(sealed: Buffer): Buffer;
 }
 
 const VERSION = 'v1';
@@ -30,6 +33,15 @@ function open(key: Buffer, sealed: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ct), decipher.final()]);
+}
+
+/** Whether a wrapped data key opens with this master key (`slussa restore` checks the key fits). */
+export function unwrapsWith(masterKey: Buffer, wrapped: string): boolean {
+  try {
+    return open(masterKey, wrapped).length === 32;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads the master key from the environment, or from `<dataDir>/master.key`, creating it at first run. */
@@ -86,6 +98,25 @@ export async function createFieldCrypto(
       const key = keyId ? keys.get(keyId) : undefined;
       if (version !== VERSION || !key || !body) throw new Error('Unknown data key or format');
       return open(key, body).toString('utf8');
+    },
+    // Bytes: "v1:<key id>:" then IV (12), tag (16) and ciphertext, without text encoding.
+    encryptBytes(plain) {
+      const key = keys.get(activeId);
+      if (!key) throw new Error('No active data key');
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+      return Buffer.concat([Buffer.from(`${VERSION}:${activeId}:`), iv, cipher.getAuthTag(), ct]);
+    },
+    decryptBytes(sealed) {
+      const second = sealed.indexOf(':', VERSION.length + 1);
+      const [version, keyId] = sealed.subarray(0, Math.max(second, 0)).toString('utf8').split(':');
+      const key = keyId ? keys.get(keyId) : undefined;
+      if (second < 0 || version !== VERSION || !key) throw new Error('Unknown data key or format');
+      const body = sealed.subarray(second + 1);
+      const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, 12));
+      decipher.setAuthTag(body.subarray(12, 28));
+      return Buffer.concat([decipher.update(body.subarray(28)), decipher.final()]);
     },
   };
 }

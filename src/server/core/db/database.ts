@@ -64,8 +64,9 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
 /**
  * One process holds the SQLite file: a second server on the same file would
  * break the audit chain's ordering. A stale lock (its process gone) is taken over.
+ * Exported for `slussa restore`, which must not replace a file the server holds.
  */
-function lockFile(lockPath: string): () => void {
+export function lockFile(lockPath: string): () => void {
   const tryTake = (): boolean => {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx', mode: 0o600 });
