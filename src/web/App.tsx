@@ -1,0 +1,141 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useT } from './i18n.js';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { queryClient, useSessionQuery } from './session.js';
+import { Layout } from './components/Layout.js';
+import { Page } from './components/Page.js';
+import { ErrorState, Loading } from './components/Alerts.js';
+import { PublicOnly, RequirePermission, RequireSignedIn } from './features/auth/guards.js';
+import { SignInPage } from './features/auth/SignInPage.js';
+import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage.js';
+import { SetPasswordPage } from './features/auth/SetPasswordPage.js';
+import { EnrolPage, TwoFactorPage } from './features/auth/TwoFactorPages.js';
+import { HomePage } from './features/home/HomePage.js';
+import { ProfilePage } from './features/profile/ProfilePage.js';
+import { UsersListPage } from './features/users/UsersListPage.js';
+import { UserCreatePage } from './features/users/UserCreatePage.js';
+import { UserPage } from './features/users/UserPage.js';
+import { OrganisationsListPage } from './features/organisations/OrganisationsListPage.js';
+import {
+  OrganisationCreatePage,
+  OrganisationPage,
+} from './features/organisations/OrganisationPages.js';
+import { AuditPage } from './features/audit/AuditPage.js';
+import { OutboxListPage, OutboxMessagePage } from './features/outbox/OutboxPages.js';
+
+function NotFoundPage() {
+  const t = useT();
+  return (
+    <Page title={t('web.errors.notFoundTitle')}>
+      <p>{t('web.errors.notFoundBody')}</p>
+    </Page>
+  );
+}
+
+/** The routes; the session is known before any page is shown. */
+function AppRoutes() {
+  const t = useT();
+  const session = useSessionQuery();
+  if (session.isPending) {
+    return (
+      <main className="page">
+        <Loading />
+      </main>
+    );
+  }
+  if (session.isError) {
+    return (
+      <main className="page">
+        <h1>{t('web.app.name')}</h1>
+        <ErrorState error={session.error} onRetry={() => void session.refetch()} />
+      </main>
+    );
+  }
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route element={<PublicOnly />}>
+          <Route path="sign-in" element={<SignInPage />} />
+          <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        </Route>
+        <Route path="welcome" element={<SetPasswordPage kind="welcome" />} />
+        <Route path="reset-password" element={<SetPasswordPage kind="reset" />} />
+        <Route path="two-factor" element={<TwoFactorPage />} />
+        <Route path="two-factor/setup" element={<EnrolPage />} />
+        <Route element={<RequireSignedIn />}>
+          <Route index element={<HomePage />} />
+          <Route path="profile" element={<ProfilePage />} />
+          <Route path="organisations" element={<OrganisationsListPage />} />
+          <Route
+            path="organisations/new"
+            element={
+              <RequirePermission permission="organisations.manage">
+                <OrganisationCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route path="organisations/:id" element={<OrganisationPage />} />
+          <Route
+            path="admin/users"
+            element={
+              <RequirePermission permission="users.manage">
+                <UsersListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/users/new"
+            element={
+              <RequirePermission permission="users.manage">
+                <UserCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/users/:id"
+            element={
+              <RequirePermission permission="users.manage">
+                <UserPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/audit"
+            element={
+              <RequirePermission permission="audit.read">
+                <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/outbox"
+            element={
+              <RequirePermission permission="outbox.read">
+                <OutboxListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/outbox/:id"
+            element={
+              <RequirePermission permission="outbox.read">
+                <OutboxMessagePage />
+              </RequirePermission>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,132 @@
+import { useQuery } from '@tanstack/react-query';
+import { useT } from '../../i18n.js';
+import { Link } from 'react-router';
+import { api, type HomeData, type SessionInfo } from '../../api.js';
+import { MembersTable } from '../organisations/MembersTable.js';
+import { hasPermission } from '../../reference.js';
+import { useSession } from '../../session.js';
+import { Page, Section } from '../../components/Page.js';
+import { EmptyState, ErrorState, Info, Loading } from '../../components/Alerts.js';
+
+type AdminCounts = NonNullable<HomeData['admin']>;
+
+/** The administrator's overview: each figure leads to where it can be acted on. */
+function AdminOverview({ counts }: { counts: AdminCounts }) {
+  const t = useT();
+  const figures: Array<{ key: keyof AdminCounts; to: string }> = [
+    { key: 'activeUsers', to: '/admin/users?status=active' },
+    { key: 'invitedUsers', to: '/admin/users?status=invited' },
+    { key: 'disabledUsers', to: '/admin/users?status=disabled' },
+    { key: 'organisations', to: '/organisations' },
+    { key: 'heldMail', to: '/admin/outbox?status=held' },
+    { key: 'failedMail', to: '/admin/outbox?status=failed' },
+    { key: 'auditEventsToday', to: '/admin/audit' },
+    { key: 'deniedToday', to: '/admin/audit?outcome=denied' },
+  ];
+  return (
+    <>
+      <Section title={t('web.home.admin.heading')}>
+        <ul className="stats">
+          {figures.map((f) => (
+            <li key={f.key}>
+              <Link to={f.to} className="stat">
+                <span className="stat-value">{counts[f.key]}</span>
+                <span className="stat-label">{t(`web.home.admin.${f.key}`)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('web.home.admin.shortcuts')}>
+        <ul className="link-list">
+          <li>
+            <Link to="/admin/users/new">{t('web.users.new')}</Link>
+          </li>
+          <li>
+            <Link to="/organisations/new">{t('web.organisations.new')}</Link>
+          </li>
+          <li>
+            <Link to="/admin/audit">{t('web.nav.audit')}</Link>
+          </li>
+          <li>
+            <Link to="/admin/outbox">{t('web.nav.outbox')}</Link>
+          </li>
+        </ul>
+      </Section>
+    </>
+  );
+}
+
+/** Colleagues in one's own organisation (for roles that may see them). */
+function Colleagues({ organisationId }: { organisationId: string }) {
+  const t = useT();
+  const members = useQuery({
+    queryKey: ['members', organisationId],
+    queryFn: () => api.members(organisationId),
+  });
+  if (members.isPending) return <Loading />;
+  if (members.isError)
+    return <ErrorState error={members.error} onRetry={() => void members.refetch()} />;
+  if (members.data.items.length === 0) return <EmptyState>{t('web.members.empty')}</EmptyState>;
+  return <MembersTable items={members.data.items} caption={t('web.home.colleagues')} />;
+}
+
+/** Everyone else: their organisation, their colleagues and what they can use. */
+function OwnOrganisation({ home, session }: { home: HomeData; session: SessionInfo }) {
+  const t = useT();
+  const role = session.user.role;
+  return (
+    <>
+      <Section title={t('web.home.organisation.heading')}>
+        <dl className="details">
+          <dt>{t('web.home.organisation.name')}</dt>
+          <dd>{home.organisation.name}</dd>
+          <dt>{t('web.home.organisation.role')}</dt>
+          <dd>{t(`web.roles.${role}`)}</dd>
+          <dt>{t('web.home.organisation.members')}</dt>
+          <dd>
+            {t('web.home.organisation.memberCount', { count: home.organisation.memberCount })}
+          </dd>
+        </dl>
+        {hasPermission(role, 'organisation_members.read') ? (
+          <Colleagues organisationId={home.organisation.id} />
+        ) : null}
+      </Section>
+      <Section title={t('web.home.available.heading')}>
+        <ul className="link-list">
+          {hasPermission(role, 'organisations.read') ? (
+            <li>
+              <Link to="/organisations">{t('web.home.available.organisations')}</Link>
+            </li>
+          ) : null}
+          <li>
+            <Link to="/profile">{t('web.home.available.profile')}</Link>
+          </li>
+        </ul>
+        {!session.user.totpEnabled ? (
+          <Info>
+            <p>{t('web.home.available.twoFactorSuggestion')}</p>
+          </Info>
+        ) : null}
+      </Section>
+    </>
+  );
+}
+
+export function HomePage() {
+  const t = useT();
+  const session = useSession();
+  const home = useQuery({ queryKey: ['home'], queryFn: api.home });
+  if (!session) return null;
+  return (
+    <Page title={t('web.home.title')}>
+      <p className="lead">{t('web.home.welcome', { name: session.user.name })}</p>
+      {home.isPending ? <Loading /> : null}
+      {home.isError ? <ErrorState error={home.error} onRetry={() => void home.refetch()} /> : null}
+      {home.data?.admin ? <AdminOverview counts={home.data.admin} /> : null}
+      {home.data && !home.data.admin ? (
+        <OwnOrganisation home={home.data} session={session} />
+      ) : null}
+    </Page>
+  );
+}
