@@ -32,6 +32,11 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { outboxRoutes } from './modules/outbox/outbox.routes.js';
 import { homeRoutes } from './modules/home/home.routes.js';
 import { systemRoutes } from './modules/system/system.routes.js';
+import { servicesRoutes } from './modules/services/services.routes.js';
+import { contactsRoutes } from './modules/contacts/contacts.routes.js';
+import { certificationRoutes } from './modules/certification/certification.routes.js';
+import { workingGroupsRoutes } from './modules/working-groups/working-groups.routes.js';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
 
 export interface BuildOptions {
   config: Config;
@@ -77,7 +82,16 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // Refusals by the router itself (a malformed URL, an over-long path parameter)
+    // answer in the one error format too, without echoing the URL.
+    frameworkErrors: (_err, request, reply) => {
+      const header = request.headers['accept-language'];
+      const locale = localeFromAcceptLanguage(Array.isArray(header) ? header[0] : header);
+      void sendError(reply, new AppError('bad_request'), locale);
+    },
   });
+  // The API speaks JSON only: other bodies (text/plain included) answer 415.
+  fastify.removeContentTypeParser('text/plain');
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -255,6 +269,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     homeRoutes(api, ctx);
     usersRoutes(api, ctx);
     organisationsRoutes(api, ctx);
+    servicesRoutes(api, ctx);
+    contactsRoutes(api, ctx);
+    certificationRoutes(api, ctx);
+    workingGroupsRoutes(api, ctx);
+    directoryRoutes(api, ctx);
     auditRoutes(api, ctx);
     outboxRoutes(api, ctx);
   });

@@ -23,7 +23,10 @@ export const PERMISSIONS = [
   'users.manage',
   'organisations.manage',
   'organisations.read',
+  /** Edit an organisation's profile and contact persons: one's own organisation, or any for the coordinator and administrators. */
+  'organisations.edit',
   'organisation_members.read',
+  'certification.manage',
   'audit.read',
   'outbox.read',
 ] as const;
@@ -41,13 +44,25 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'users.manage',
     'organisations.manage',
     'organisations.read',
+    'organisations.edit',
     'organisation_members.read',
+    'certification.manage',
     'audit.read',
     'outbox.read',
   ]),
-  coordinator: new Set(['organisations.read', 'organisation_members.read']),
-  actor_staff: new Set(['organisations.read', 'organisation_members.read']),
-  authority_contact: new Set(['organisations.read', 'organisation_members.read']),
+  coordinator: new Set([
+    'organisations.manage',
+    'organisations.read',
+    'organisations.edit',
+    'organisation_members.read',
+    'certification.manage',
+  ]),
+  actor_staff: new Set(['organisations.read', 'organisations.edit', 'organisation_members.read']),
+  authority_contact: new Set([
+    'organisations.read',
+    'organisations.edit',
+    'organisation_members.read',
+  ]),
   member: new Set(['organisations.read']),
 };
 
@@ -80,6 +95,14 @@ export function canSeeOrganisationRecords(actor: Actor, organisationId: string):
 /** Object-level check: another organisation's record answers 404, so its existence is not revealed. */
 export function assertOrganisationScope(actor: Actor, organisationId: string): void {
   if (!canSeeOrganisationRecords(actor, organisationId)) throw new AppError('not_found');
+}
+
+/**
+ * Directory records (profiles, contact persons) are readable by everyone
+ * signed in, so refusing an edit says so (403) rather than hiding the record.
+ */
+export function assertMayEditOrganisation(actor: Actor, organisationId: string): void {
+  if (!canSeeOrganisationRecords(actor, organisationId)) throw new AppError('forbidden');
 }
 
 export function requireActor(actor: Actor | undefined): Actor {

@@ -47,7 +47,21 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; fields: Array<FieldError & { message: string }> };
 }
 
+/** Codes that schema refinements raise as their message (see core/schemas.ts). */
+export const CUSTOM_FIELD_CODES = [
+  'invalid_phone',
+  'invalid_url',
+  'invalid_country',
+  'invalid_language',
+  'date_order',
+  'required',
+  'unknown_service',
+] as const;
+
 function fieldCode(keyword: string, message: string, params: Record<string, unknown>): string {
+  if (keyword === 'custom' && (CUSTOM_FIELD_CODES as readonly string[]).includes(message)) {
+    return message;
+  }
   if (keyword === 'invalid_type' && /received undefined/.test(message)) return 'required';
   if (keyword === 'invalid_format')
     return params.format === 'email' ? 'invalid_email' : 'invalid_format';
@@ -152,4 +166,19 @@ export function sendError(reply: FastifyReply, err: AppError, locale: Locale): F
     .status(err.status)
     .type('application/json; charset=utf-8')
     .send(errorBody(err, locale));
+}
+
+/** Field errors from a zod parse done in a service (e.g. one row of an import). */
+export function zodFields(
+  issues: ReadonlyArray<{ code: string; path: ReadonlyArray<PropertyKey>; message: string }>,
+): FieldError[] {
+  return validationFields(
+    issues.map((i) => ({
+      keyword: i.code,
+      instancePath: `/${i.path.map(String).join('/')}`,
+      message: i.message,
+      params: { ...i },
+    })),
+    undefined,
+  );
 }

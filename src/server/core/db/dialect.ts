@@ -13,6 +13,8 @@ export function columnTypes(dialect: DialectName) {
     date: pg ? sql`date` : sql`text`,
     /** Integer that may exceed 2^31 (money in öre, counters). */
     bigint: pg ? sql`bigint` : sql`integer`,
+    /** Bytes (encrypted documents). */
+    blob: pg ? sql`bytea` : sql`blob`,
   } as const;
 }
 
@@ -24,7 +26,7 @@ export function forUpdate(dialect: DialectName): boolean {
 /** Case-insensitive substring match. */
 export function ilike(
   dialect: DialectName,
-  column: Expression<string>,
+  column: Expression<string | null>,
   needle: string,
 ): RawBuilder<boolean> {
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,11 +1,15 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectName } from './dialect.js';
 import * as m0001 from './migrations/0001-foundation.js';
+import * as m0002 from './migrations/0002-directory.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
 /** Every migration, in order. Names never change once released. */
-const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [['0001-foundation', m0001.up]];
+const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
+  ['0001-foundation', m0001.up],
+  ['0002-directory', m0002.up],
+];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];
 
@@ -25,6 +29,21 @@ export async function migrateToLatest(
 ): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new CodeMigrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Applies pending migrations up to and including `name` (a logical restore
+ * recreates the schema of the backup's version before loading its rows).
+ */
+export async function migrateUpTo(
+  db: Kysely<unknown>,
+  dialect: DialectName,
+  name: string,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

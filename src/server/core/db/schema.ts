@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types shared by both databases. Timestamps are ISO 8601 UTC strings
  * (text on SQLite, timestamptz on PostgreSQL, parsed back to ISO strings);
@@ -11,6 +13,128 @@ export interface OrganisationTable {
   county: string;
   created_at: string;
   updated_at: string;
+  /** For authorities: police, migration agency, … (see reference.ts). */
+  authority_kind: string | null;
+  municipality: string | null;
+  district: string | null;
+  /** ISO 3166 alpha-2, for partners abroad. */
+  country: string | null;
+  website: string | null;
+  /** E.164. */
+  public_phone: string | null;
+  public_email: string | null;
+  about: string | null;
+  /** Membership in the civil-society platform: member, partner or none. */
+  membership: Generated<string>;
+  membership_since: string | null;
+}
+
+export interface OrganisationLanguageTable {
+  organisation_id: string;
+  /** ISO 639-1. */
+  language: string;
+}
+
+export interface ServiceTable {
+  code: string;
+  name_sv: string;
+  name_en: string;
+  sort_order: number;
+  retired_at: string | null;
+  created_at: string;
+}
+
+export interface OrganisationServiceTable {
+  organisation_id: string;
+  service_code: string;
+}
+
+export interface ContactPersonTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+  active_from: string | null;
+  active_to: string | null;
+  /** Set when the person may be shown on public pages. */
+  public_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactPersonRoleTable {
+  contact_person_id: string;
+  role: string;
+}
+
+export interface CertificationTable {
+  organisation_id: string;
+  status: string;
+  certified_from: string | null;
+  certified_to: string | null;
+  review_date: string | null;
+  conditions: string | null;
+  /** Optimistic concurrency: each change names the version it saw. */
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface CertificationServiceTable {
+  organisation_id: string;
+  service_code: string;
+}
+
+export interface CertificationHistoryTable {
+  id: string;
+  organisation_id: string;
+  version: number;
+  at: string;
+  actor_user_id: string | null;
+  status: string;
+  certified_from: string | null;
+  certified_to: string | null;
+  review_date: string | null;
+  conditions: string | null;
+  /** JSON array of service codes. */
+  services: string;
+  reason: string;
+}
+
+export interface CertificationDocumentTable {
+  id: string;
+  organisation_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  /** AES-256-GCM under the data key. */
+  content_enc: Buffer;
+  uploaded_at: string;
+  uploaded_by: string | null;
+  removed_at: string | null;
+}
+
+export interface WorkingGroupTable {
+  id: string;
+  name: string;
+  purpose: string;
+  description: string | null;
+  convenor_organisation_id: string | null;
+  convenor_contact_id: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkingGroupMemberTable {
+  id: string;
+  working_group_id: string;
+  organisation_id: string | null;
+  contact_person_id: string | null;
+  added_at: string;
 }
 
 export interface UserTable {
@@ -126,4 +250,15 @@ export interface Database {
   outbox: OutboxTable;
   data_keys: DataKeyTable;
   settings: SettingTable;
+  organisation_languages: OrganisationLanguageTable;
+  services: ServiceTable;
+  organisation_services: OrganisationServiceTable;
+  contact_persons: ContactPersonTable;
+  contact_person_roles: ContactPersonRoleTable;
+  certifications: CertificationTable;
+  certification_services: CertificationServiceTable;
+  certification_history: CertificationHistoryTable;
+  certification_documents: CertificationDocumentTable;
+  working_groups: WorkingGroupTable;
+  working_group_members: WorkingGroupMemberTable;
 }

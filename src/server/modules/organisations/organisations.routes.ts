@@ -14,6 +14,12 @@ export function organisationsRoutes(app: App, ctx: AppContext): void {
     handler: (req) => orgs.listOrganisations(ctx, req.query),
   });
 
+  app.get('/api/organisations/who-can-help', {
+    config: { access: 'organisations.read' },
+    schema: { tags, querystring: s.whoCanHelpQuery, response: { 200: s.whoCanHelpReply } },
+    handler: (req) => orgs.whoCanHelp(ctx, req.query),
+  });
+
   app.post('/api/organisations', {
     config: { access: 'organisations.manage' },
     schema: { tags, body: s.createBody, response: { 201: s.organisationView } },
@@ -30,7 +36,7 @@ export function organisationsRoutes(app: App, ctx: AppContext): void {
   });
 
   app.patch('/api/organisations/:id', {
-    config: { access: 'organisations.manage' },
+    config: { access: 'organisations.edit' },
     schema: {
       tags,
       params: s.orgParams,

@@ -1,79 +1,271 @@
 import type { AppContext } from '../../core/context.js';
-import { assertOrganisationScope, type Actor, type Role } from '../../core/access.js';
-import { AppError } from '../../core/errors.js';
+import {
+  assertMayEditOrganisation,
+  assertOrganisationScope,
+  type Actor,
+  type Role,
+} from '../../core/access.js';
+import { AppError, type FieldError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { ilike } from '../../core/db/dialect.js';
-import type { County, OrganisationType } from '../../core/reference.js';
-import type { Tx } from '../../core/db/database.js';
-import type { OrganisationView } from './organisations.schemas.js';
+import type { Db, Tx } from '../../core/db/database.js';
+import { stockholmDate } from '../../core/time.js';
+import type {
+  AuthorityKind,
+  CertificationStatus,
+  County,
+  Membership,
+  OrganisationType,
+} from '../../core/reference.js';
+import { assertServicesExist } from '../services/services.service.js';
+import { effectiveStatus } from '../certification/certification.service.js';
+import type {
+  OrganisationInput,
+  OrganisationQuery,
+  OrganisationUpdate,
+  OrganisationView,
+} from './organisations.schemas.js';
 
-function baseQuery(ctx: AppContext) {
-  return ctx.db
-    .selectFrom('organisations')
+/**
+ * The directory of the partnership: who takes part, where, what help they
+ * offer, and whether they are certified for the support programme.
+ */
+
+function baseQuery(db: Db | Tx) {
+  return db
+    .selectFrom('organisations as o')
+    .leftJoin('certifications as cert', 'cert.organisation_id', 'o.id')
     .select((eb) => [
-      'organisations.id',
-      'organisations.name',
-      'organisations.type',
-      'organisations.county',
-      'organisations.created_at',
-      'organisations.updated_at',
+      'o.id',
+      'o.name',
+      'o.type',
+      'o.authority_kind',
+      'o.county',
+      'o.municipality',
+      'o.district',
+      'o.country',
+      'o.website',
+      'o.public_phone',
+      'o.public_email',
+      'o.about',
+      'o.membership',
+      'o.membership_since',
+      'o.created_at',
+      'o.updated_at',
+      'cert.status as cert_status',
+      'cert.certified_to as cert_to',
       eb
         .selectFrom('users')
         .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('users.organisation_id', '=', 'organisations.id')
+        .whereRef('users.organisation_id', '=', 'o.id')
         .where('users.disabled_at', 'is', null)
         .as('user_count'),
+      eb
+        .selectFrom('contact_persons')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('contact_persons.organisation_id', '=', 'o.id')
+        .as('contact_count'),
     ]);
 }
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
-const toView = (r: Row): OrganisationView => ({
-  id: r.id,
-  name: r.name,
-  type: r.type as OrganisationType,
-  county: r.county as County,
-  userCount: Number(r.user_count ?? 0),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+/** Multi-valued attributes of a page of organisations, fetched in one query each. */
+async function attach(db: Db | Tx, ids: string[]) {
+  const languages = new Map<string, string[]>();
+  const services = new Map<string, string[]>();
+  const certServices = new Map<string, string[]>();
+  const push = (m: Map<string, string[]>, k: string, v: string) =>
+    m.set(k, [...(m.get(k) ?? []), v]);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    for (const r of await db
+      .selectFrom('organisation_languages')
+      .select(['organisation_id', 'language'])
+      .where('organisation_id', 'in', chunk)
+      .orderBy('language')
+      .execute())
+      push(languages, r.organisation_id, r.language);
+    for (const r of await db
+      .selectFrom('organisation_services as os')
+      .innerJoin('services as s', 's.code', 'os.service_code')
+      .select(['os.organisation_id', 'os.service_code'])
+      .where('os.organisation_id', 'in', chunk)
+      .orderBy('s.sort_order')
+      .execute())
+      push(services, r.organisation_id, r.service_code);
+    for (const r of await db
+      .selectFrom('certification_services')
+      .select(['organisation_id', 'service_code'])
+      .where('organisation_id', 'in', chunk)
+      .orderBy('service_code')
+      .execute())
+      push(certServices, r.organisation_id, r.service_code);
+  }
+  return { languages, services, certServices };
+}
+
+async function toViews(db: Db | Tx, rows: Row[], today: string): Promise<OrganisationView[]> {
+  const extra = await attach(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    type: r.type as OrganisationType,
+    authorityKind: r.authority_kind as AuthorityKind | null,
+    county: r.county as County,
+    municipality: r.municipality,
+    district: r.district,
+    country: r.country,
+    website: r.website,
+    publicPhone: r.public_phone,
+    publicEmail: r.public_email,
+    about: r.about,
+    languages: extra.languages.get(r.id) ?? [],
+    services: extra.services.get(r.id) ?? [],
+    membership: r.membership as Membership,
+    membershipSince: r.membership_since,
+    certification: r.cert_status
+      ? {
+          status: effectiveStatus(r.cert_status as CertificationStatus, r.cert_to, today),
+          certifiedTo: r.cert_to,
+          services: extra.certServices.get(r.id) ?? [],
+        }
+      : null,
+    userCount: Number(r.user_count ?? 0),
+    contactCount: Number(r.contact_count ?? 0),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
 
 export async function listOrganisations(
   ctx: AppContext,
-  q: {
-    q?: string | undefined;
-    type?: OrganisationType | undefined;
-    county?: County | undefined;
-    limit: number;
-    offset: number;
-  },
+  q: OrganisationQuery,
 ): Promise<{ items: OrganisationView[]; total: number }> {
-  let query = baseQuery(ctx);
+  const today = stockholmDate(ctx.clock.now());
+  let query = baseQuery(ctx.db);
   if (q.q) {
     const needle = q.q;
-    query = query.where((eb) => ilike(ctx.dialect, eb.ref('organisations.name'), needle));
+    query = query.where((eb) =>
+      eb.or([
+        ilike(ctx.dialect, eb.ref('o.name'), needle),
+        ilike(ctx.dialect, eb.ref('o.municipality'), needle),
+      ]),
+    );
   }
-  if (q.type) query = query.where('organisations.type', '=', q.type);
-  if (q.county) query = query.where('organisations.county', '=', q.county);
+  if (q.type) query = query.where('o.type', '=', q.type);
+  if (q.county) query = query.where('o.county', '=', q.county);
+  if (q.membership) query = query.where('o.membership', '=', q.membership);
+  if (q.service) {
+    const service = q.service;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('organisation_services as os')
+          .select('os.service_code')
+          .whereRef('os.organisation_id', '=', 'o.id')
+          .where('os.service_code', '=', service),
+      ),
+    );
+  }
+  if (q.language) {
+    const language = q.language;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('organisation_languages as ol')
+          .select('ol.language')
+          .whereRef('ol.organisation_id', '=', 'o.id')
+          .where('ol.language', '=', language),
+      ),
+    );
+  }
+  if (q.certification) {
+    // Past its end date, a certification counts as expired.
+    const status = q.certification;
+    if (status === 'certified') {
+      query = query.where('cert.status', '=', 'certified').where('cert.certified_to', '>=', today);
+    } else if (status === 'expired') {
+      query = query.where((eb) =>
+        eb.or([
+          eb('cert.status', '=', 'expired'),
+          eb.and([eb('cert.status', '=', 'certified'), eb('cert.certified_to', '<', today)]),
+        ]),
+      );
+    } else {
+      query = query.where('cert.status', '=', status);
+    }
+  }
   const total = await query
     .clearSelect()
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const rows = await query
-    .orderBy('organisations.name')
-    .orderBy('organisations.id')
+    .orderBy('o.name')
+    .orderBy('o.id')
     .limit(q.limit)
     .offset(q.offset)
     .execute();
-  return { items: rows.map(toView), total: Number(total.n) };
+  return { items: await toViews(ctx.db, rows, today), total: Number(total.n) };
 }
 
-export async function getOrganisation(ctx: AppContext, id: string): Promise<OrganisationView> {
-  const row = await baseQuery(ctx).where('organisations.id', '=', id).executeTakeFirst();
+/**
+ * "Who can help": organisations that offer a service in a county, or
+ * nationwide; those certified for that very service first, then other
+ * certified ones, then the rest, each by name.
+ */
+export async function whoCanHelp(ctx: AppContext, q: { service: string; county: County }) {
+  const today = stockholmDate(ctx.clock.now());
+  const rows = await baseQuery(ctx.db)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('organisation_services as os')
+          .select('os.service_code')
+          .whereRef('os.organisation_id', '=', 'o.id')
+          .where('os.service_code', '=', q.service),
+      ),
+    )
+    .where((eb) => eb.or([eb('o.county', '=', q.county), eb('o.county', '=', 'national')]))
+    .orderBy('o.name')
+    .limit(500)
+    .execute();
+  const views = await toViews(ctx.db, rows, today);
+  const rank = (v: OrganisationView): number => {
+    const certified = v.certification?.status === 'certified';
+    if (certified && v.certification?.services.includes(q.service)) return 0;
+    return certified ? 1 : 2;
+  };
+  const items = views
+    .map((v) => ({
+      ...v,
+      certifiedForService: rank(v) === 0,
+      national: v.county === 'national' && q.county !== 'national',
+    }))
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        Number(a.national) - Number(b.national) ||
+        a.name.localeCompare(b.name, 'sv'),
+    );
+  return { items };
+}
+
+export async function getOrganisation(
+  ctx: AppContext,
+  id: string,
+  db: Db | Tx = ctx.db,
+): Promise<OrganisationView> {
+  const row = await baseQuery(db).where('o.id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('not_found');
-  return toView(row);
+  const [view] = await toViews(db, [row], stockholmDate(ctx.clock.now()));
+  return view!;
 }
 
-async function assertNameFree(
+/** Names are unique within a county, compared case-insensitively (Unicode-aware: "Skåne" and "SKÅNE" clash). */
+export async function assertNameFree(
   tx: Tx,
   name: string,
   county: string,
@@ -82,26 +274,108 @@ async function assertNameFree(
   let q = tx.selectFrom('organisations').select(['id', 'name']).where('county', '=', county);
   if (exceptId) q = q.where('id', '!=', exceptId);
   const rows = await q.execute();
-  // Names compare case-insensitively (Unicode-aware, so "Skåne" and "SKÅNE" clash).
   if (rows.some((r) => r.name.toLocaleLowerCase('sv') === name.toLocaleLowerCase('sv'))) {
     throw new AppError('organisation_exists', [{ path: 'name', code: 'invalid_value' }]);
   }
 }
 
+interface Profile {
+  type: string;
+  authorityKind: string | null;
+  country: string | null;
+  membership: string;
+  membershipSince: string | null;
+}
+
+/** Rules that span fields, checked on the profile as it will be stored. */
+export function profileProblems(p: Profile): FieldError[] {
+  const problems: FieldError[] = [];
+  if (p.authorityKind && p.type !== 'authority')
+    problems.push({ path: 'authorityKind', code: 'invalid_value' });
+  if (p.type === 'partner_abroad' && !p.country)
+    problems.push({ path: 'country', code: 'required' });
+  if (p.membershipSince && p.membership === 'none')
+    problems.push({ path: 'membershipSince', code: 'invalid_value' });
+  return problems;
+}
+
+async function setLanguages(tx: Tx, id: string, languages: readonly string[]): Promise<void> {
+  await tx.deleteFrom('organisation_languages').where('organisation_id', '=', id).execute();
+  const unique = [...new Set(languages)];
+  if (unique.length > 0) {
+    await tx
+      .insertInto('organisation_languages')
+      .values(unique.map((language) => ({ organisation_id: id, language })))
+      .execute();
+  }
+}
+
+async function setServices(tx: Tx, id: string, services: readonly string[]): Promise<void> {
+  await tx.deleteFrom('organisation_services').where('organisation_id', '=', id).execute();
+  const unique = [...new Set(services)];
+  if (unique.length > 0) {
+    await tx
+      .insertInto('organisation_services')
+      .values(unique.map((service_code) => ({ organisation_id: id, service_code })))
+      .execute();
+  }
+}
+
+/** Inserts one organisation inside the caller's transaction (the API and the CSV import). */
+export async function insertOrganisation(
+  tx: Tx,
+  input: OrganisationInput,
+  now: string,
+  options: { prevalidated?: boolean } = {},
+): Promise<string> {
+  const problems = profileProblems({
+    type: input.type,
+    authorityKind: input.authorityKind ?? null,
+    country: input.country ?? null,
+    membership: input.membership ?? 'none',
+    membershipSince: input.membershipSince ?? null,
+  });
+  if (problems.length > 0) throw new AppError('validation', problems);
+  // The CSV import checks names and services for the whole file at once.
+  if (!options.prevalidated) {
+    await assertNameFree(tx, input.name, input.county);
+    await assertServicesExist(tx, input.services ?? [], 'services');
+  }
+  const id = newId();
+  await tx
+    .insertInto('organisations')
+    .values({
+      id,
+      name: input.name,
+      type: input.type,
+      county: input.county,
+      authority_kind: input.authorityKind ?? null,
+      municipality: input.municipality ?? null,
+      district: input.district ?? null,
+      country: input.country ?? null,
+      website: input.website ?? null,
+      public_phone: input.publicPhone ?? null,
+      public_email: input.publicEmail ?? null,
+      about: input.about ?? null,
+      membership: input.membership ?? 'none',
+      membership_since: input.membershipSince ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await setLanguages(tx, id, input.languages ?? []);
+  await setServices(tx, id, input.services ?? []);
+  return id;
+}
+
 export async function createOrganisation(
   ctx: AppContext,
   actor: Actor,
-  input: { name: string; type: OrganisationType; county: County },
+  input: OrganisationInput,
   requestId: string,
 ): Promise<OrganisationView> {
-  const id = newId();
-  const now = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (tx) => {
-    await assertNameFree(tx, input.name, input.county);
-    await tx
-      .insertInto('organisations')
-      .values({ id, ...input, created_at: now, updated_at: now })
-      .execute();
+  return ctx.db.transaction().execute(async (tx) => {
+    const id = await insertOrganisation(tx, input, ctx.clock.now().toISOString());
     await ctx.audit.append(tx, {
       actorUserId: actor.userId,
       actorOrganisationId: actor.organisationId,
@@ -110,39 +384,86 @@ export async function createOrganisation(
       objectId: id,
       requestId,
     });
+    return getOrganisation(ctx, id, tx);
   });
-  return getOrganisation(ctx, id);
 }
+
+/** Platform membership is decided by the platform, not by the organisation itself. */
+const MEMBERSHIP_EDITORS: ReadonlySet<Role> = new Set(['admin', 'coordinator']);
 
 export async function updateOrganisation(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  input: {
-    name?: string | undefined;
-    type?: OrganisationType | undefined;
-    county?: County | undefined;
-  },
+  input: OrganisationUpdate,
   requestId: string,
 ): Promise<OrganisationView> {
-  await ctx.db.transaction().execute(async (tx) => {
+  return ctx.db.transaction().execute(async (tx) => {
     const org = await tx
       .selectFrom('organisations')
-      .select(['id', 'name', 'county'])
+      .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
     if (!org) throw new AppError('not_found');
+    assertMayEditOrganisation(actor, id);
+    if (
+      (input.membership !== undefined || input.membershipSince !== undefined) &&
+      !MEMBERSHIP_EDITORS.has(actor.role)
+    ) {
+      throw new AppError('forbidden');
+    }
+    const merged = {
+      type: input.type ?? org.type,
+      authorityKind: input.authorityKind !== undefined ? input.authorityKind : org.authority_kind,
+      country: input.country !== undefined ? input.country : org.country,
+      membership: input.membership ?? org.membership,
+      membershipSince:
+        input.membershipSince !== undefined ? input.membershipSince : org.membership_since,
+    };
+    // Changing the type away from authority clears the authority kind rather than refusing.
+    if (input.type !== undefined && input.type !== 'authority' && input.authorityKind === undefined)
+      merged.authorityKind = null;
+    if (input.membership === 'none' && input.membershipSince === undefined)
+      merged.membershipSince = null;
+    const problems = profileProblems(merged);
+    if (problems.length > 0) throw new AppError('validation', problems);
     await assertNameFree(tx, input.name ?? org.name, input.county ?? org.county, id);
+    if (input.services !== undefined) {
+      const current = await tx
+        .selectFrom('organisation_services')
+        .select('service_code')
+        .where('organisation_id', '=', id)
+        .execute();
+      await assertServicesExist(
+        tx,
+        input.services,
+        'services',
+        current.map((c) => c.service_code),
+      );
+    }
+    const opt = <T>(v: T | undefined, column: string) => (v !== undefined ? { [column]: v } : {});
     await tx
       .updateTable('organisations')
       .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.type !== undefined ? { type: input.type } : {}),
-        ...(input.county !== undefined ? { county: input.county } : {}),
+        ...opt(input.name, 'name'),
+        ...opt(input.type, 'type'),
+        ...opt(input.county, 'county'),
+        authority_kind: merged.authorityKind,
+        ...opt(input.municipality, 'municipality'),
+        ...opt(input.district, 'district'),
+        ...opt(input.country, 'country'),
+        ...opt(input.website, 'website'),
+        ...opt(input.publicPhone, 'public_phone'),
+        ...opt(input.publicEmail, 'public_email'),
+        ...opt(input.about, 'about'),
+        membership: merged.membership,
+        membership_since: merged.membershipSince,
         updated_at: ctx.clock.now().toISOString(),
       })
       .where('id', '=', id)
       .execute();
+    if (input.languages !== undefined) await setLanguages(tx, id, input.languages);
+    if (input.services !== undefined) await setServices(tx, id, input.services);
     await ctx.audit.append(tx, {
       actorUserId: actor.userId,
       actorOrganisationId: actor.organisationId,
@@ -151,8 +472,8 @@ export async function updateOrganisation(
       objectId: id,
       requestId,
     });
+    return getOrganisation(ctx, id, tx);
   });
-  return getOrganisation(ctx, id);
 }
 
 /** Colleagues of one organisation. Outside admins and the coordinator, only one's own organisation (else 404). */
