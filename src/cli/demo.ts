@@ -14,7 +14,16 @@ import { hashPassword, passwordProblems } from '../server/core/auth/passwords.js
 import { newTotpSecret, totpUri } from '../server/core/auth/totp.js';
 import { newId } from '../server/core/ids.js';
 import { quoteIdent } from '../server/core/backup.js';
-import { DEMO_ORGANISATIONS, DEMO_USERS } from './demo-data.js';
+import {
+  DEMO_CERTIFICATIONS,
+  DEMO_CONTACTS,
+  DEMO_ORGANISATIONS,
+  DEMO_USERS,
+  DEMO_WORKING_GROUPS,
+} from './demo-data.js';
+import { insertOrganisation } from '../server/modules/organisations/organisations.service.js';
+import { insertContact } from '../server/modules/contacts/contacts.service.js';
+import { writeCertification } from '../server/modules/certification/certification.service.js';
 import {
   buildCliContext,
   CliError,
@@ -184,22 +193,26 @@ async function loadDemo(config: Config, handle: DatabaseHandle): Promise<void> {
   }
   const hashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(u.password)));
   const now = ctx.clock.now().toISOString();
-  const orgIds = new Map(DEMO_ORGANISATIONS.map((o) => [o.key, newId()]));
+  const orgIds = new Map<string, string>();
 
   await ctx.db.transaction().execute(async (tx) => {
     for (const o of DEMO_ORGANISATIONS) {
-      const id = orgIds.get(o.key) ?? newId();
-      await tx
-        .insertInto('organisations')
-        .values({
-          id,
+      const id = await insertOrganisation(
+        tx,
+        {
           name: o.name,
           type: o.type,
           county: o.county,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+          authorityKind: o.authorityKind ?? null,
+          municipality: o.municipality ?? null,
+          country: o.country ?? null,
+          languages: o.languages ?? [],
+          services: o.services ?? [],
+          membership: o.membership ?? 'none',
+        },
+        now,
+      );
+      orgIds.set(o.key, id);
       await ctx.audit.append(tx, {
         actorUserId: null,
         actorOrganisationId: null,
@@ -249,6 +262,95 @@ async function loadDemo(config: Config, handle: DatabaseHandle): Promise<void> {
           objectId: id,
         });
       }
+    }
+    const orgId = (key: string): string => {
+      const id = orgIds.get(key);
+      if (!id) throw new Error(`demo data: unknown organisation ${key}`);
+      return id;
+    };
+    const contactIds = new Map<string, string>();
+    for (const c of DEMO_CONTACTS) {
+      const id = await insertContact(
+        ctx,
+        tx,
+        {
+          organisationId: orgId(c.organisation),
+          name: c.name,
+          title: c.title,
+          email: c.email,
+          phone: c.phone,
+          roles: c.roles,
+          activeFrom: '2024-01-01',
+        },
+        now,
+      );
+      contactIds.set(c.organisation, contactIds.get(c.organisation) ?? id);
+      await ctx.audit.append(tx, {
+        actorUserId: null,
+        actorOrganisationId: null,
+        action: 'contact.created',
+        objectType: 'contact_person',
+        objectId: id,
+      });
+    }
+    for (const c of DEMO_CERTIFICATIONS) {
+      await writeCertification(
+        ctx,
+        tx,
+        orgId(c.organisation),
+        {
+          status: c.status,
+          certifiedFrom: c.from,
+          certifiedTo: c.to,
+          services: c.services,
+          reason: c.reason,
+          expectedVersion: 0,
+        },
+        null,
+      );
+      await ctx.audit.append(tx, {
+        actorUserId: null,
+        actorOrganisationId: null,
+        action: 'certification.changed',
+        objectType: 'organisation',
+        objectId: orgId(c.organisation),
+      });
+    }
+    for (const g of DEMO_WORKING_GROUPS) {
+      const id = newId();
+      await tx
+        .insertInto('working_groups')
+        .values({
+          id,
+          name: g.name,
+          purpose: g.purpose,
+          description: null,
+          convenor_organisation_id: orgId(g.convenor),
+          convenor_contact_id: contactIds.get(g.convenor) ?? null,
+          closed_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await tx
+        .insertInto('working_group_members')
+        .values(
+          g.members.map((m) => ({
+            id: newId(),
+            working_group_id: id,
+            organisation_id: orgId(m),
+            contact_person_id: null,
+            added_at: now,
+          })),
+        )
+        .execute();
+      await ctx.audit.append(tx, {
+        actorUserId: null,
+        actorOrganisationId: null,
+        action: 'working_group.created',
+        objectType: 'working_group',
+        objectId: id,
+      });
     }
     await tx.insertInto('settings').values({ key: 'demo', value: 'true' }).execute();
     await ctx.audit.append(tx, {

@@ -214,75 +214,8 @@ export async function setCertification(
   input: SetCertification,
   requestId: string,
 ) {
-  const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (tx) => {
-    const org = await tx
-      .selectFrom('organisations')
-      .select('id')
-      .where('id', '=', organisationId)
-      .executeTakeFirst();
-    if (!org) throw new AppError('not_found');
-    const services = [...new Set(input.services)].sort();
-    await assertServicesExist(tx, services, 'services');
-    const current = await tx
-      .selectFrom('certifications')
-      .select('version')
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst();
-    const version = (current?.version ?? 0) + 1;
-    if ((current?.version ?? 0) !== input.expectedVersion) throw new AppError('conflict');
-    const values = {
-      status: input.status,
-      certified_from: input.certifiedFrom ?? null,
-      certified_to: input.certifiedTo ?? null,
-      review_date: input.reviewDate ?? null,
-      conditions: input.conditions ?? null,
-      version,
-      updated_at: now,
-      updated_by: actor.userId,
-    };
-    if (current) {
-      // The version check in the WHERE clause makes concurrent edits fail rather than overwrite.
-      const res = await tx
-        .updateTable('certifications')
-        .set(values)
-        .where('organisation_id', '=', organisationId)
-        .where('version', '=', input.expectedVersion)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('conflict');
-    } else {
-      await tx
-        .insertInto('certifications')
-        .values({ organisation_id: organisationId, ...values })
-        .execute();
-    }
-    await tx
-      .deleteFrom('certification_services')
-      .where('organisation_id', '=', organisationId)
-      .execute();
-    if (services.length > 0) {
-      await tx
-        .insertInto('certification_services')
-        .values(services.map((service_code) => ({ organisation_id: organisationId, service_code })))
-        .execute();
-    }
-    await tx
-      .insertInto('certification_history')
-      .values({
-        id: newId(),
-        organisation_id: organisationId,
-        version,
-        at: now,
-        actor_user_id: actor.userId,
-        status: input.status,
-        certified_from: values.certified_from,
-        certified_to: values.certified_to,
-        review_date: values.review_date,
-        conditions: values.conditions,
-        services: JSON.stringify(services),
-        reason: input.reason,
-      })
-      .execute();
+    await writeCertification(ctx, tx, organisationId, input, actor.userId);
     await ctx.audit.append(tx, {
       actorUserId: actor.userId,
       actorOrganisationId: actor.organisationId,
@@ -293,6 +226,87 @@ export async function setCertification(
     });
   });
   return getCertificationDetail(ctx, actor, organisationId);
+}
+
+/**
+ * The change itself, inside the caller's transaction (the API and the demo
+ * data set): the current row, its services and a history entry.
+ */
+export async function writeCertification(
+  ctx: AppContext,
+  tx: Tx,
+  organisationId: string,
+  input: SetCertification,
+  actorUserId: string | null,
+): Promise<void> {
+  const now = ctx.clock.now().toISOString();
+  const org = await tx
+    .selectFrom('organisations')
+    .select('id')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  if (!org) throw new AppError('not_found');
+  const services = [...new Set(input.services)].sort();
+  await assertServicesExist(tx, services, 'services');
+  const current = await tx
+    .selectFrom('certifications')
+    .select('version')
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  const version = (current?.version ?? 0) + 1;
+  if ((current?.version ?? 0) !== input.expectedVersion) throw new AppError('conflict');
+  const values = {
+    status: input.status,
+    certified_from: input.certifiedFrom ?? null,
+    certified_to: input.certifiedTo ?? null,
+    review_date: input.reviewDate ?? null,
+    conditions: input.conditions ?? null,
+    version,
+    updated_at: now,
+    updated_by: actorUserId,
+  };
+  if (current) {
+    // The version check in the WHERE clause makes concurrent edits fail rather than overwrite.
+    const res = await tx
+      .updateTable('certifications')
+      .set(values)
+      .where('organisation_id', '=', organisationId)
+      .where('version', '=', input.expectedVersion)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError('conflict');
+  } else {
+    await tx
+      .insertInto('certifications')
+      .values({ organisation_id: organisationId, ...values })
+      .execute();
+  }
+  await tx
+    .deleteFrom('certification_services')
+    .where('organisation_id', '=', organisationId)
+    .execute();
+  if (services.length > 0) {
+    await tx
+      .insertInto('certification_services')
+      .values(services.map((service_code) => ({ organisation_id: organisationId, service_code })))
+      .execute();
+  }
+  await tx
+    .insertInto('certification_history')
+    .values({
+      id: newId(),
+      organisation_id: organisationId,
+      version,
+      at: now,
+      actor_user_id: actorUserId,
+      status: input.status,
+      certified_from: values.certified_from,
+      certified_to: values.certified_to,
+      review_date: values.review_date,
+      conditions: values.conditions,
+      services: JSON.stringify(services),
+      reason: input.reason,
+    })
+    .execute();
 }
 
 function assertDocumentAccess(actor: Actor, organisationId: string): void {
