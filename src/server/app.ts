@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
+import { staticHelmetHeaders } from './core/headers.js';
 import rateLimit from '@fastify/rate-limit';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -123,7 +123,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     }
   });
 
-  await app.register(helmet, {
+  // The security headers are the same for every response: computed once at start-up.
+  const securityHeaders = staticHelmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -147,6 +148,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
+  });
+
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
@@ -211,8 +217,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     }
   });
 
-  // Route access is checked after routing, before validation and the handler.
-  app.addHook('preValidation', async (request) => {
+  // Route access is checked right after authentication, before the body is even read.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!request.url.startsWith('/api') || access === undefined) return;
     if (access === 'public') return;
@@ -271,12 +277,14 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     organisationsRoutes(api, ctx);
     servicesRoutes(api, ctx);
     contactsRoutes(api, ctx);
-    certificationRoutes(api, ctx);
     workingGroupsRoutes(api, ctx);
-    directoryRoutes(api, ctx);
     auditRoutes(api, ctx);
     outboxRoutes(api, ctx);
   });
+  // Modules that take file bodies get their own scope, so their content-type
+  // parsers (octet-stream, CSV) do not open the JSON routes to other bodies.
+  await app.register(async (scope) => certificationRoutes(scope as unknown as App, ctx));
+  await app.register(async (scope) => directoryRoutes(scope as unknown as App, ctx));
 
   app.addHook('onClose', async () => {
     await ctx.audit.flush();

@@ -79,8 +79,29 @@ describe(`slussa demo (${TEST_DB})`, () => {
         expect(orgs.length).toBeGreaterThanOrEqual(15);
         for (const o of orgs) expect(o.name).toMatch(/\(demo\)$/);
         expect(new Set(orgs.map((o) => o.type))).toEqual(
-          new Set(['authority', 'municipality', 'ngo', 'other']),
+          new Set([
+            'authority',
+            'municipality',
+            'ngo',
+            'faith',
+            'research_culture',
+            'partner_abroad',
+            'other',
+          ]),
         );
+        // The directory is filled in too: contact persons, certified shelters, working groups.
+        const count = async (table: 'contact_persons' | 'certifications' | 'working_groups') =>
+          Number(
+            (
+              await db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        expect(await count('contact_persons')).toBeGreaterThanOrEqual(10);
+        expect(await count('certifications')).toBeGreaterThanOrEqual(2);
+        expect(await count('working_groups')).toBeGreaterThanOrEqual(3);
         const flag = await db
           .selectFrom('settings')
           .selectAll()

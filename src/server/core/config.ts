@@ -29,6 +29,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Requests per minute per client address, for every route. */
   rateLimitPerMinute: number;
+  /** Sign-in and second-factor attempts per minute per client address (each costs an Argon2id hash). */
+  signInRateLimitPerMinute: number;
   /** How often the mail outbox is drained. */
   outboxIntervalMs: number;
 }
@@ -62,6 +64,7 @@ export function loadConfig(
     signInWindowMs: 15 * 60_000,
     bodyLimitBytes: 256 * 1024,
     rateLimitPerMinute: Number(env.SLUSSA_RATE_LIMIT ?? 1200),
+    signInRateLimitPerMinute: Number(env.SLUSSA_SIGN_IN_RATE_LIMIT ?? 30),
     outboxIntervalMs: 5_000,
   };
   return { ...cfg, ...overrides };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDate } from '../../core/schemas.js';
+import { id, isoDate, searchText } from '../../core/schemas.js';
 
 export const auditEventView = z.object({
   seq: z.number().int(),
@@ -29,7 +29,7 @@ export const listQuery = z.strictObject({
     .max(40)
     .regex(/^[a-z_]+$/)
     .optional(),
-  objectId: z.string().trim().max(80).optional(),
+  objectId: searchText(80).optional(),
   outcome: z.enum(['success', 'denied', 'failure']).optional(),
   /** Calendar dates in Europe/Stockholm, inclusive. */
   from: isoDate.optional(),

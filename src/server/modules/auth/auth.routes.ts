@@ -17,7 +17,10 @@ export function authRoutes(app: App, ctx: AppContext): void {
 
   app.post('/api/auth/sign-in', {
     // Tighter than the global limit: every attempt costs an Argon2id hash.
-    config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: {
+      access: 'public',
+      rateLimit: { max: ctx.config.signInRateLimitPerMinute, timeWindow: '1 minute' },
+    },
     schema: { tags: ['auth'], body: s.signInBody, response: { 200: s.sessionInfo } },
     handler: async (req, reply) => {
       const { token, info } = await auth.signIn(ctx, req.body, { ip: req.ip, requestId: req.id });
@@ -27,7 +30,10 @@ export function authRoutes(app: App, ctx: AppContext): void {
   });
 
   app.post('/api/auth/second-factor', {
-    config: { access: 'session', rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: {
+      access: 'session',
+      rateLimit: { max: ctx.config.signInRateLimitPerMinute, timeWindow: '1 minute' },
+    },
     schema: { tags: ['auth'], body: s.secondFactorBody, response: { 200: s.sessionInfo } },
     handler: async (req, reply) => {
       const { token, info } = await auth.verifySecondFactor(
@@ -44,7 +50,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.post('/api/auth/totp/setup', {
     config: { access: 'session' },
     schema: { tags: ['auth'], response: { 200: s.totpSetupReply } },
-    handler: (req) => auth.beginTotpEnrolment(ctx, requireActor(req.actor)),
+    handler: (req) => auth.beginTotpEnrolment(ctx, requireActor(req.actor), req.id),
   });
 
   app.post('/api/auth/totp/confirm', {
@@ -88,7 +94,8 @@ export function authRoutes(app: App, ctx: AppContext): void {
     config: { access: 'session' },
     schema: {
       tags: ['auth'],
-      body: z.strictObject({ everywhere: z.boolean().default(false) }).optional(),
+      // Fastify hands a missing body to the validator as null, so null must be accepted too.
+      body: z.strictObject({ everywhere: z.boolean().default(false) }).nullish(),
       response: { 200: ok },
     },
     handler: async (req, reply) => {

@@ -245,6 +245,7 @@ export async function verifySecondFactor(
 export async function beginTotpEnrolment(
   ctx: AppContext,
   actor: Actor,
+  requestId: string,
 ): Promise<{ secret: string; uri: string }> {
   if (actor.stage === 'mfa') throw new AppError('mfa_required');
   const user = await ctx.db
@@ -254,11 +255,25 @@ export async function beginTotpEnrolment(
     .executeTakeFirstOrThrow();
   if (user.totp_enabled_at) throw new AppError('conflict');
   const secret = newTotpSecret();
-  await ctx.db
-    .updateTable('users')
-    .set({ totp_secret_enc: ctx.crypto.encrypt(secret), updated_at: ctx.clock.now().toISOString() })
-    .where('id', '=', actor.userId)
-    .execute();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({
+        totp_secret_enc: ctx.crypto.encrypt(secret),
+        updated_at: ctx.clock.now().toISOString(),
+      })
+      .where('id', '=', actor.userId)
+      .execute();
+    // Every write is audited, a pending (not yet confirmed) secret included.
+    await ctx.audit.append(tx, {
+      actorUserId: actor.userId,
+      actorOrganisationId: actor.organisationId,
+      action: 'auth.totp_setup_started',
+      objectType: 'user',
+      objectId: actor.userId,
+      requestId,
+    });
+  });
   return { secret, uri: totpUri(secret, user.email) };
 }
 

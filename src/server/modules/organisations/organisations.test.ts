@@ -216,8 +216,8 @@ describe(`organisations (${TEST_DB})`, () => {
       }
     });
 
-    it('only administrators create or edit organisations', async () => {
-      for (const role of ['coordinator', 'actor_staff', 'authority_contact', 'member'] as const) {
+    it('only administrators and the coordinator create organisations; staff edit only their own', async () => {
+      for (const role of ['actor_staff', 'authority_contact', 'member'] as const) {
         const user = users[role];
         if (!user) throw new Error(role);
         const c = await sessionFor(t, user.id);
@@ -229,9 +229,10 @@ describe(`organisations (${TEST_DB})`, () => {
           body: { name: `By ${role}`, type: 'ngo', county: 'AB' },
         });
         expect(create.statusCode, role).toBe(403);
+        // Another organisation's profile is not theirs to edit.
         const edit = await call(t, {
           method: 'PATCH',
-          url: `/api/organisations/${ownOrg}`,
+          url: `/api/organisations/${foreignOrg}`,
           cookie: c,
           body: { name: 'Kapad' },
         });
@@ -242,6 +243,24 @@ describe(`organisations (${TEST_DB})`, () => {
           (await call(t, { method: 'GET', url: '/api/organisations', cookie: c })).statusCode,
         ).toBe(200);
       }
+      const member = users.member;
+      if (!member) throw new Error('member');
+      const own = await call(t, {
+        method: 'PATCH',
+        url: `/api/organisations/${ownOrg}`,
+        cookie: await sessionFor(t, member.id),
+        body: { name: 'Kapad' },
+      });
+      expect(own.statusCode).toBe(403);
+      const coordinator = users.coordinator;
+      if (!coordinator) throw new Error('coordinator');
+      const created = await call(t, {
+        method: 'POST',
+        url: '/api/organisations',
+        cookie: await sessionFor(t, coordinator.id),
+        body: { name: 'Samordnarens nya', type: 'ngo', county: 'AB' },
+      });
+      expect(created.statusCode).toBe(201);
     });
   });
 });

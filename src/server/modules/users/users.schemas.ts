@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, id, locale, role, shortText } from '../../core/schemas.js';
+import { email, id, locale, role, searchText, shortText } from '../../core/schemas.js';
 
 export const userView = z.object({
   id: z.string(),
@@ -18,7 +18,7 @@ export const userView = z.object({
 export type UserView = z.infer<typeof userView>;
 
 export const listQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: searchText(100).optional(),
   role: role.optional(),
   organisationId: id.optional(),
   status: z.enum(['active', 'disabled', 'invited']).optional(),

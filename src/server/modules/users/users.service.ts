@@ -203,6 +203,8 @@ async function assertNotLastAdmin(tx: Tx, userId: string): Promise<void> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('role', '=', 'admin')
     .where('disabled_at', 'is', null)
+    // An invited administrator who never set a password cannot sign in yet.
+    .where('password_hash', 'is not', null)
     .where('id', '!=', userId)
     .executeTakeFirstOrThrow();
   if (Number(others.n) === 0) throw new AppError('last_admin');

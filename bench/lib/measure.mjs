@@ -1,0 +1,209 @@
+// Load generation with autocannon, in this process. Latency percentiles are
+// computed from every 2xx response's own timing (autocannon's 'response'
+// event), so p95 is exact; autocannon's own histogram reports p97.5/p99 but
+// no p95, and its figures are kept alongside for comparison.
+import fs from 'node:fs';
+import autocannon from 'autocannon';
+
+/**
+ * @typedef {object} RouteRequest
+ * @property {string} path
+ * @property {string} [method]
+ * @property {Record<string, string>} [headers]
+ * @property {string} [body]
+ */
+
+/**
+ * @typedef {object} Measurement
+ * @property {string} title
+ * @property {string} method
+ * @property {string} path
+ * @property {number} connections
+ * @property {number} durationS        wall time of the measured run (s)
+ * @property {number} rps              mean of autocannon's per-second samples of completed requests
+ * @property {number} okPerSecond      2xx responses / wall time
+ * @property {number} requests         completed requests in the measured run
+ * @property {number} ok               2xx responses
+ * @property {number} errors           connection errors
+ * @property {number} timeouts
+ * @property {number} non2xx
+ * @property {Record<string, number>} statusCodes
+ * @property {{ mean: number, p50: number, p95: number, p99: number, max: number,
+ *              autocannon: { p50: number, p97_5: number, p99: number, mean: number } }} latencyMs
+ * @property {number} warmupOk         2xx responses during the warm-up (not measured)
+ * @property {number | undefined} serverCpuUsPerRequest  server CPU time (all threads) per completed request, µs
+ * @property {number | undefined} serverCpuCores         server CPU time / wall time (1 = one core busy throughout)
+ * @property {boolean} valid           no errors, no timeouts, no non-2xx
+ */
+
+/** @param {number[]} sorted  @param {number} p */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
+}
+
+/**
+ * CPU time (user + system, all threads) a process has used, in ms, from
+ * /proc/<pid>/stat; undefined where there is no /proc. Clock ticks are
+ * assumed to be 100 per second (the Linux default).
+ *
+ * @param {number | undefined} pid
+ * @returns {number | undefined}
+ */
+export function processCpuMs(pid) {
+  if (!pid) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** @param {number} x */
+const round2 = (x) => Math.round(x * 100) / 100;
+
+/**
+ * @param {autocannon.Options} opts
+ * @param {(status: number, ms: number) => void} [onResponse]
+ * @returns {Promise<autocannon.Result>}
+ */
+function fire(opts, onResponse) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    if (onResponse) {
+      instance.on('response', (_client, statusCode, _bytes, responseTime) =>
+        onResponse(statusCode, responseTime),
+      );
+    }
+  });
+}
+
+/**
+ * Measures one route: an optional warm-up (results discarded), then the run.
+ * With `amount`, the run sends that many requests instead of running for a
+ * duration (for routes with a rate limit).
+ *
+ * @param {object} o
+ * @param {string} o.title
+ * @param {string} o.url            base URL, e.g. http://127.0.0.1:3301
+ * @param {RouteRequest[]} o.requests  cycled through by each connection
+ * @param {Record<string, string>} [o.headers]  sent with every request
+ * @param {number} [o.connections]
+ * @param {number} [o.duration]     seconds
+ * @param {number} [o.warmup]       seconds; 0 for none
+ * @param {number} [o.amount]       number of requests instead of a duration
+ * @param {number} [o.pid]          the server's process id, to report its CPU time per request
+ * @returns {Promise<Measurement>}
+ */
+export async function measureRoute({
+  title,
+  url,
+  requests,
+  headers = {},
+  connections = 64,
+  duration = 10,
+  warmup = 2,
+  amount,
+  pid,
+}) {
+  const first = /** @type {RouteRequest} */ (requests[0]);
+  /** @type {autocannon.Options} */
+  const base = {
+    url,
+    connections,
+    pipelining: 1,
+    headers,
+    requests: /** @type {autocannon.Request[]} */ (requests),
+    timeout: 30,
+  };
+  let warmupOk = 0;
+  if (warmup > 0 && amount === undefined) {
+    warmupOk = (await fire({ ...base, duration: warmup }))['2xx'];
+  }
+  /** @type {number[]} */
+  const latencies = [];
+  const cpuBefore = processCpuMs(pid);
+  const result = await fire(
+    amount === undefined ? { ...base, duration } : { ...base, amount },
+    (status, ms) => {
+      if (status >= 200 && status < 300) latencies.push(ms);
+    },
+  );
+  const cpuAfter = processCpuMs(pid);
+  const cpuMs =
+    cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+  latencies.sort((a, b) => a - b);
+  const ok = result['2xx'];
+  /** @type {Record<string, number>} */
+  const statusCodes = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
+    statusCodes[code] = /** @type {{ count: number }} */ (stat).count;
+  }
+  const completed = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+  const mean = latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1);
+  return {
+    title,
+    method: first.method ?? 'GET',
+    path: requests.length > 1 ? `${first.path} (and ${requests.length - 1} more)` : first.path,
+    connections,
+    durationS: result.duration,
+    // For short fixed-amount runs there may be no whole one-second sample.
+    rps: round2(
+      amount === undefined && result.requests.average > 0
+        ? result.requests.average
+        : completed / result.duration,
+    ),
+    okPerSecond: round2(ok / result.duration),
+    requests: completed,
+    ok,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    latencyMs: {
+      mean: round2(mean),
+      p50: round2(percentile(latencies, 50)),
+      p95: round2(percentile(latencies, 95)),
+      p99: round2(percentile(latencies, 99)),
+      max: round2(latencies.at(-1) ?? NaN),
+      autocannon: {
+        p50: result.latency.p50,
+        p97_5: result.latency.p97_5,
+        p99: result.latency.p99,
+        mean: result.latency.average,
+      },
+    },
+    warmupOk,
+    serverCpuUsPerRequest:
+      cpuMs !== undefined && completed > 0 ? round2((cpuMs * 1000) / completed) : undefined,
+    serverCpuCores: cpuMs !== undefined ? round2(cpuMs / 1000 / result.duration) : undefined,
+    valid: result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && ok > 0,
+  };
+}
+
+/**
+ * Runs `concurrency` async workers over `count` calls of `fn` and reports
+ * calls per second (for in-process baselines such as Argon2id).
+ *
+ * @param {() => Promise<unknown>} fn
+ * @param {{ count: number, concurrency: number }} o
+ * @returns {Promise<{ count: number, concurrency: number, seconds: number, perSecond: number }>}
+ */
+export async function throughputOf(fn, { count, concurrency }) {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        await fn();
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { count, concurrency, seconds: round2(seconds), perSecond: round2(count / seconds) };
+}
