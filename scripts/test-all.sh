@@ -16,7 +16,7 @@ count_vitest() {
   # Adds the counts of a vitest JSON report to the totals.
   local file=$1
   if [ -f "$file" ]; then
-    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests,r.numFailedTests+r.numRuntimeErrorTestSuites)' "$file")
+    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests||0,(r.numFailedTests||0)+(r.numRuntimeErrorTestSuites||0))' "$file")
     passed=$((passed + p))
     failed=$((failed + f))
   fi
