@@ -5,6 +5,9 @@ import { generate } from 'otplib';
 export const baseURL = process.env.E2E_BASE_URL ?? '';
 export const welcomeLink = process.env.E2E_WELCOME_LINK ?? '';
 export const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@slussa.local';
+/** The directory spec's own server (a fresh database) and its first-run link. */
+export const directoryBaseURL = process.env.E2E_DIRECTORY_BASE_URL ?? '';
+export const directoryWelcomeLink = process.env.E2E_DIRECTORY_WELCOME_LINK ?? '';
 
 /** Runs axe on the page as it is now and expects no violations at all. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
@@ -19,8 +22,9 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 /** A new browser context and page; the page's Content Security Policy violations are collected. */
 export async function openPage(
   browser: Browser,
+  base: string = baseURL,
 ): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }> {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL: base, acceptDownloads: true });
   const page = await context.newPage();
   const cspViolations: string[] = [];
   page.on('console', (msg) => {

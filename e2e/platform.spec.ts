@@ -62,7 +62,10 @@ async function signOut(page: Page): Promise<void> {
 }
 
 async function nav(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name }).click();
+  await page
+    .getByRole('navigation', { name: 'Huvudmeny' })
+    .getByRole('link', { name, exact: true })
+    .click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 }
 
@@ -124,7 +127,7 @@ test('the first administrator sets a password, enrols two-factor and reaches hom
   await expect(page.getByRole('link', { name: /Aktiva användare/ })).toContainText('1');
   // The administrator's menu.
   const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
-  for (const item of ['Start', 'Organisationer', 'Användare', 'Händelselogg', 'Utkorg']) {
+  for (const item of ['Start', 'Katalog', 'Användare', 'Händelselogg', 'Utkorg']) {
     await expect(menu.getByRole('link', { name: item, exact: true })).toBeVisible();
   }
   await expectAccessible(page, 'administrator home');
@@ -132,7 +135,7 @@ test('the first administrator sets a password, enrols two-factor and reaches hom
 
 test('the administrator creates and edits an organisation', async () => {
   const { page } = admin;
-  await nav(page, 'Organisationer');
+  await nav(page, 'Katalog');
   await expect(page.getByRole('table', { name: /Organisationer/ })).toContainText('Slussa');
   await expectAccessible(page, 'organisations list');
 
@@ -147,22 +150,26 @@ test('the administrator creates and edits an organisation', async () => {
   await expectAccessible(page, 'organisation create with errors');
 
   await page.getByLabel('Namn', { exact: true }).fill(ORG_NAME);
-  await page.getByLabel('Typ').selectOption({ label: 'Idéburen organisation' });
-  await page.getByLabel('Län').selectOption({ label: 'Skåne län' });
+  await page.getByLabel('Typ', { exact: true }).selectOption({ label: 'Idéburen organisation' });
+  await page.getByLabel('Län', { exact: true }).selectOption({ label: 'Skåne län' });
   await page.getByRole('button', { name: 'Skapa organisationen' }).click();
   await expect(page.getByRole('heading', { level: 1, name: ORG_NAME })).toBeVisible();
   await expect(page.getByText('Organisationen är skapad.')).toBeVisible();
   await expect(page.getByText('Organisationen har inga aktiva användare ännu.')).toBeVisible();
   await expectAccessible(page, 'organisation edit');
 
+  await page.getByRole('link', { name: 'Ändra profilen' }).click();
+  await expect(
+    page.getByRole('heading', { level: 1, name: `Ändra profilen för ${ORG_NAME}` }),
+  ).toBeVisible();
   await page.getByLabel('Namn', { exact: true }).fill(ORG_NEW_NAME);
   await page.getByRole('button', { name: 'Spara', exact: true }).click();
   await expect(page.getByText('Ändringarna är sparade.')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1, name: ORG_NEW_NAME })).toBeVisible();
 
   // The list filters by county.
-  await nav(page, 'Organisationer');
-  await page.getByLabel('Län').selectOption({ label: 'Skåne län' });
+  await nav(page, 'Katalog');
+  await page.getByLabel('Län', { exact: true }).selectOption({ label: 'Skåne län' });
   await page.getByRole('button', { name: 'Sök', exact: true }).click();
   await expect(page).toHaveURL(/county=M/);
   const table = page.getByRole('table', { name: /Organisationer/ });
@@ -428,7 +435,7 @@ test('the invited user chooses a password and signs in to their home page', asyn
     USER_NAME,
   );
   const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
-  await expect(menu.getByRole('link', { name: 'Organisationer' })).toBeVisible();
+  await expect(menu.getByRole('link', { name: 'Katalog', exact: true })).toBeVisible();
   for (const adminOnly of ['Användare', 'Händelselogg', 'Utkorg']) {
     await expect(menu.getByRole('link', { name: adminOnly, exact: true })).toHaveCount(0);
   }

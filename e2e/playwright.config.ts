@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Playwright against the built app, started by e2e/run.mjs (which passes
- * E2E_BASE_URL and the first-run link). Debian's Chromium, never a download.
+ * each spec's base URL and first-run link). Debian's Chromium, never a download.
  */
 export default defineConfig({
   testDir: '.',
@@ -35,4 +35,13 @@ export default defineConfig({
     screenshot: 'off',
     video: 'off',
   },
+  // Each spec file has its own server and database (see run.mjs).
+  projects: [
+    { name: 'platform', testMatch: 'platform.spec.ts', use: { baseURL: process.env.E2E_BASE_URL } },
+    {
+      name: 'directory',
+      testMatch: 'directory.spec.ts',
+      use: { baseURL: process.env.E2E_DIRECTORY_BASE_URL },
+    },
+  ],
 });

@@ -1,6 +1,7 @@
-// End-to-end run: starts the built server on a fresh data folder, reads the
-// first-run link it prints, runs the Playwright specs against it in Debian's
-// Chromium, stops the server and exits with Playwright's code.
+// End-to-end run: starts the built server on a fresh data folder for each
+// spec file (platform, directory), reads the first-run link each prints, runs
+// the Playwright specs against them in Debian's Chromium, stops the servers
+// and exits with Playwright's code. Extra arguments go to Playwright.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -16,9 +17,10 @@ function log(message) {
   process.stdout.write(`[e2e] ${message}\n`);
 }
 
-/** The first free port in 3200–3299. */
-async function freePort() {
+/** The first free port in 3200–3299 that is not already taken by this run. */
+async function freePort(taken) {
   for (let port = 3200; port <= 3299; port++) {
+    if (taken.has(port)) continue;
     const free = await new Promise((resolve) => {
       const srv = net.createServer();
       srv.once('error', () => resolve(false));
@@ -47,74 +49,58 @@ if (
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const port = await freePort();
-const baseUrl = `http://localhost:${port}`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slussa-e2e-'));
-const serverLogPath = path.join(dataDir, 'server.log');
-const serverLog = fs.createWriteStream(serverLogPath);
-let output = '';
+/**
+ * One server per spec file, each on a fresh data folder with its own first
+ * administrator, so that the specs never depend on each other's data or order.
+ */
+const INSTANCES = [
+  { name: 'platform', env: { url: 'E2E_BASE_URL', link: 'E2E_WELCOME_LINK' } },
+  { name: 'directory', env: { url: 'E2E_DIRECTORY_BASE_URL', link: 'E2E_DIRECTORY_WELCOME_LINK' } },
+];
 
-log(`starting the server on ${baseUrl} (data in ${dataDir})`);
-const server = spawn(process.execPath, ['dist/server/main.js'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    SLUSSA_DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: baseUrl,
-    NODE_ENV: 'development',
-    SMTP_URL: '',
-    DATABASE_URL: '',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-server.stdout.on('data', (chunk) => {
-  output += chunk.toString();
-  serverLog.write(chunk);
-});
-server.stderr.on('data', (chunk) => serverLog.write(chunk));
-let serverExited = false;
-server.on('exit', () => {
-  serverExited = true;
-});
+const taken = new Set();
+const servers = [];
 
-let stopping;
-async function stopServer() {
-  stopping ??= (async () => {
-    if (!serverExited) {
-      server.kill('SIGTERM');
-      await waitFor(() => serverExited, 'the server to stop', 10_000).catch(() =>
-        server.kill('SIGKILL'),
-      );
-    }
-    await new Promise((resolve) => serverLog.end(resolve));
-  })();
-  return stopping;
-}
-
-function cleanUp() {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    void stopServer().then(() => {
-      cleanUp();
-      process.exit(130);
-    });
+async function startServer(instance) {
+  const port = await freePort(taken);
+  taken.add(port);
+  const baseUrl = `http://localhost:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `slussa-e2e-${instance.name}-`));
+  const logPath = path.join(dataDir, 'server.log');
+  const logStream = fs.createWriteStream(logPath);
+  const srv = { instance, baseUrl, dataDir, logPath, logStream, output: '', exited: false };
+  log(`starting the ${instance.name} server on ${baseUrl} (data in ${dataDir})`);
+  srv.child = spawn(process.execPath, ['dist/server/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SLUSSA_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: baseUrl,
+      NODE_ENV: 'development',
+      SMTP_URL: '',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-}
+  srv.child.stdout.on('data', (chunk) => {
+    srv.output += chunk.toString();
+    logStream.write(chunk);
+  });
+  srv.child.stderr.on('data', (chunk) => logStream.write(chunk));
+  srv.child.on('exit', () => {
+    srv.exited = true;
+  });
+  servers.push(srv);
 
-let code = 1;
-try {
   const linkPattern = /(https?:\/\/\S+\/welcome#token=[A-Za-z0-9_-]+)/;
-  await waitFor(() => serverExited || linkPattern.test(output), 'the first-run link', 60_000);
-  if (serverExited) throw new Error('the server stopped during start-up');
-  const welcomeLink = linkPattern.exec(output)?.[1] ?? '';
+  await waitFor(() => srv.exited || linkPattern.test(srv.output), 'the first-run link', 60_000);
+  if (srv.exited) throw new Error(`the ${instance.name} server stopped during start-up`);
+  srv.welcomeLink = linkPattern.exec(srv.output)?.[1] ?? '';
   await waitFor(
     async () => {
-      if (serverExited) throw new Error('the server stopped during start-up');
+      if (srv.exited) throw new Error(`the ${instance.name} server stopped during start-up`);
       try {
         const res = await fetch(`${baseUrl}/api/health`);
         return res.ok;
@@ -125,27 +111,67 @@ try {
     '/api/health',
     30_000,
   );
-  log('server is up; running Playwright');
+  return srv;
+}
 
-  const run = spawnSync(npx, ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      E2E_BASE_URL: baseUrl,
-      E2E_WELCOME_LINK: welcomeLink,
-      E2E_ADMIN_EMAIL: process.env.SLUSSA_ADMIN_EMAIL ?? 'admin@slussa.local',
-    },
+let stopping;
+async function stopServers() {
+  stopping ??= Promise.all(
+    servers.map(async (srv) => {
+      if (!srv.exited) {
+        srv.child.kill('SIGTERM');
+        await waitFor(() => srv.exited, 'the server to stop', 10_000).catch(() =>
+          srv.child.kill('SIGKILL'),
+        );
+      }
+      await new Promise((resolve) => srv.logStream.end(resolve));
+    }),
+  );
+  return stopping;
+}
+
+function cleanUp() {
+  for (const srv of servers) fs.rmSync(srv.dataDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    void stopServers().then(() => {
+      cleanUp();
+      process.exit(130);
+    });
   });
+}
+
+let code = 1;
+try {
+  const env = {
+    ...process.env,
+    E2E_ADMIN_EMAIL: process.env.SLUSSA_ADMIN_EMAIL ?? 'admin@slussa.local',
+  };
+  for (const instance of INSTANCES) {
+    const srv = await startServer(instance);
+    env[instance.env.url] = srv.baseUrl;
+    env[instance.env.link] = srv.welcomeLink;
+  }
+  log('servers are up; running Playwright');
+
+  const run = spawnSync(
+    npx,
+    ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit', env },
+  );
   code = run.status ?? 1;
 } catch (err) {
   log(`failed: ${err instanceof Error ? err.message : String(err)}`);
   code = 1;
 } finally {
-  await stopServer();
+  await stopServers();
   if (code !== 0) {
-    const tail = fs.readFileSync(serverLogPath, 'utf8').split('\n').slice(-40).join('\n');
-    log(`last lines of the server output:\n${tail}`);
+    for (const srv of servers) {
+      const tail = fs.readFileSync(srv.logPath, 'utf8').split('\n').slice(-40).join('\n');
+      log(`last lines of the ${srv.instance.name} server output:\n${tail}`);
+    }
   }
   cleanUp();
 }

@@ -18,8 +18,23 @@ import { UserPage } from './features/users/UserPage.js';
 import { OrganisationsListPage } from './features/organisations/OrganisationsListPage.js';
 import {
   OrganisationCreatePage,
+  OrganisationEditPage,
   OrganisationPage,
 } from './features/organisations/OrganisationPages.js';
+import { WhoCanHelpPage } from './features/who-can-help/WhoCanHelpPage.js';
+import {
+  ContactCreatePage,
+  ContactPage,
+  ContactsListPage,
+} from './features/contacts/ContactPages.js';
+import {
+  WorkingGroupCreatePage,
+  WorkingGroupPage,
+  WorkingGroupsListPage,
+} from './features/working-groups/WorkingGroupPages.js';
+import { CertificationsPage } from './features/certification/CertificationsPage.js';
+import { ServicesPage } from './features/services/ServicesPage.js';
+import { ImportPage } from './features/import/ImportPage.js';
 import { AuditPage } from './features/audit/AuditPage.js';
 import { OutboxListPage, OutboxMessagePage } from './features/outbox/OutboxPages.js';
 
@@ -65,7 +80,14 @@ function AppRoutes() {
         <Route element={<RequireSignedIn />}>
           <Route index element={<HomePage />} />
           <Route path="profile" element={<ProfilePage />} />
-          <Route path="organisations" element={<OrganisationsListPage />} />
+          <Route
+            path="organisations"
+            element={
+              <RequirePermission permission="organisations.read">
+                <OrganisationsListPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="organisations/new"
             element={
@@ -74,7 +96,102 @@ function AppRoutes() {
               </RequirePermission>
             }
           />
-          <Route path="organisations/:id" element={<OrganisationPage />} />
+          <Route
+            path="organisations/:id"
+            element={
+              <RequirePermission permission="organisations.read">
+                <OrganisationPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="organisations/:id/edit"
+            element={
+              <RequirePermission permission="organisations.edit">
+                <OrganisationEditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="who-can-help"
+            element={
+              <RequirePermission permission="organisations.read">
+                <WhoCanHelpPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contacts"
+            element={
+              <RequirePermission permission="organisations.read">
+                <ContactsListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contacts/new"
+            element={
+              <RequirePermission permission="organisations.edit">
+                <ContactCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contacts/:id"
+            element={
+              <RequirePermission permission="organisations.read">
+                <ContactPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="working-groups"
+            element={
+              <RequirePermission permission="organisations.read">
+                <WorkingGroupsListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="working-groups/new"
+            element={
+              <RequirePermission permission="organisations.manage">
+                <WorkingGroupCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="working-groups/:id"
+            element={
+              <RequirePermission permission="organisations.read">
+                <WorkingGroupPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="certifications"
+            element={
+              <RequirePermission permission="certification.manage">
+                <CertificationsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="services"
+            element={
+              <RequirePermission permission="organisations.manage">
+                <ServicesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="import"
+            element={
+              <RequirePermission permission="organisations.manage">
+                <ImportPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="admin/users"
             element={

@@ -3,8 +3,21 @@ import type * as authSchemas from '../server/modules/auth/auth.schemas.js';
 import type * as userSchemas from '../server/modules/users/users.schemas.js';
 import type * as orgSchemas from '../server/modules/organisations/organisations.schemas.js';
 import type * as auditSchemas from '../server/modules/audit/audit.schemas.js';
+import type * as serviceSchemas from '../server/modules/services/services.schemas.js';
+import type * as contactSchemas from '../server/modules/contacts/contacts.schemas.js';
+import type * as certSchemas from '../server/modules/certification/certification.schemas.js';
+import type * as groupSchemas from '../server/modules/working-groups/working-groups.schemas.js';
+import type * as directorySchemas from '../server/modules/directory/directory.schemas.js';
 import type { Role } from '../server/core/access.js';
-import type { County, OrganisationType } from '../server/core/reference.js';
+import type {
+  AuthorityKind,
+  CertificationStatus,
+  ContactRole,
+  County,
+  Membership,
+  OrganisationType,
+  WorkingGroupPurpose,
+} from '../server/core/reference.js';
 import i18n, { currentLanguage, type Language } from './i18n.js';
 
 /*
@@ -20,12 +33,51 @@ export type UserList = z.infer<typeof userSchemas.listReply>;
 export type OrganisationView = z.infer<typeof orgSchemas.organisationView>;
 export type OrganisationList = z.infer<typeof orgSchemas.listReply>;
 export type MemberList = z.infer<typeof orgSchemas.membersReply>;
+export type OrganisationInput = z.input<typeof orgSchemas.createBody>;
+export type OrganisationUpdate = z.input<typeof orgSchemas.updateBody>;
+/** List filters as they come from the address: the contract's names, values checked by the server. */
+type QueryOf<S extends z.ZodType> = Partial<Record<keyof z.input<S>, string | number>>;
+export type OrganisationQuery = QueryOf<typeof orgSchemas.listQuery>;
+export type WhoCanHelpReply = z.infer<typeof orgSchemas.whoCanHelpReply>;
+export type WhoCanHelpItem = WhoCanHelpReply['items'][number];
+export type ServiceView = z.infer<typeof serviceSchemas.serviceView>;
+export type ServiceList = z.infer<typeof serviceSchemas.listReply>;
+export type ServiceInput = z.input<typeof serviceSchemas.createBody>;
+export type ServiceUpdate = z.input<typeof serviceSchemas.updateBody>;
+export type ContactView = z.infer<typeof contactSchemas.contactView>;
+export type ContactList = z.infer<typeof contactSchemas.listReply>;
+export type ContactInput = z.input<typeof contactSchemas.createBody>;
+export type ContactUpdate = z.input<typeof contactSchemas.updateBody>;
+export type ContactQuery = QueryOf<typeof contactSchemas.listQuery>;
+export type CertificationView = z.infer<typeof certSchemas.certificationView>;
+export type CertificationDetail = z.infer<typeof certSchemas.detailReply>;
+export type CertificationList = z.infer<typeof certSchemas.listReply>;
+export type CertificationInput = z.input<typeof certSchemas.setBody>;
+export type CertificationDocument = z.infer<typeof certSchemas.documentView>;
+export type WorkingGroupView = z.infer<typeof groupSchemas.workingGroupView>;
+export type WorkingGroupDetail = z.infer<typeof groupSchemas.detailReply>;
+export type WorkingGroupList = z.infer<typeof groupSchemas.listReply>;
+export type WorkingGroupInput = z.input<typeof groupSchemas.createBody>;
+export type WorkingGroupUpdate = z.input<typeof groupSchemas.updateBody>;
+export type WorkingGroupMembers = z.input<typeof groupSchemas.membersBody>;
+export type ImportKind = z.infer<typeof directorySchemas.importKind>;
+export type ImportReply = z.infer<typeof directorySchemas.importReply>;
+export type ImportProblem = z.infer<typeof directorySchemas.rowProblem>;
 export type AuditEvent = z.infer<typeof auditSchemas.auditEventView>;
 export type AuditList = z.infer<typeof auditSchemas.listReply>;
 export type AuditVerify = z.infer<typeof auditSchemas.verifyReply>;
 export type TotpSetup = z.infer<typeof authSchemas.totpSetupReply>;
 export type RecoveryCodesReply = z.infer<typeof authSchemas.recoveryCodesReply>;
-export type { Role, County, OrganisationType };
+export type {
+  Role,
+  County,
+  OrganisationType,
+  AuthorityKind,
+  CertificationStatus,
+  ContactRole,
+  Membership,
+  WorkingGroupPurpose,
+};
 
 export type MailStatus = 'held' | 'pending' | 'sending' | 'sent' | 'failed';
 export interface OutboxSummary {
@@ -100,9 +152,10 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, 'unexpected', i18n.t('web.errors.unexpected'));
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
-function withQuery(path: string, query?: Query): string {
+/** A path with its query string; empty values are left out. */
+export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
@@ -112,17 +165,29 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
+/** A request body sent as it is (a file), with its content type and any extra headers. */
+interface RawBody {
+  raw: ArrayBuffer;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
 async function request<T>(
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
+  raw?: RawBody,
 ): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': currentLanguage(),
   };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (body !== undefined) {
+  if (raw) {
+    headers['Content-Type'] = raw.contentType;
+    Object.assign(headers, raw.headers);
+    init.body = raw.raw;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -148,6 +213,10 @@ async function request<T>(
 const get = <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query));
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body);
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
+const del = <T>(path: string) => request<T>('DELETE', path);
+const postRaw = <T>(path: string, raw: RawBody) => request<T>('POST', path, undefined, raw);
+const enc = encodeURIComponent;
 
 type Ok = { ok: true };
 
@@ -205,21 +274,63 @@ export const api = {
     post<{ ended: number }>(`/api/users/${encodeURIComponent(id)}/end-sessions`),
   resendInvitation: (id: string) => post<Ok>(`/api/users/${encodeURIComponent(id)}/invitation`),
 
-  // Organisations
-  organisations: (q: {
-    q?: string;
-    type?: string;
-    county?: string;
-    limit?: number;
-    offset?: number;
-  }) => get<OrganisationList>('/api/organisations', q),
-  organisation: (id: string) =>
-    get<OrganisationView>(`/api/organisations/${encodeURIComponent(id)}`),
-  createOrganisation: (body: { name: string; type: string; county: string }) =>
+  // Organisations (the directory)
+  organisations: (q: OrganisationQuery) => get<OrganisationList>('/api/organisations', q),
+  organisation: (id: string) => get<OrganisationView>(`/api/organisations/${enc(id)}`),
+  createOrganisation: (body: OrganisationInput) =>
     post<OrganisationView>('/api/organisations', body),
-  updateOrganisation: (id: string, body: { name: string; type: string; county: string }) =>
-    patch<OrganisationView>(`/api/organisations/${encodeURIComponent(id)}`, body),
-  members: (id: string) => get<MemberList>(`/api/organisations/${encodeURIComponent(id)}/members`),
+  updateOrganisation: (id: string, body: OrganisationUpdate) =>
+    patch<OrganisationView>(`/api/organisations/${enc(id)}`, body),
+  members: (id: string) => get<MemberList>(`/api/organisations/${enc(id)}/members`),
+  whoCanHelp: (q: { service: string; county: string }) =>
+    get<WhoCanHelpReply>('/api/organisations/who-can-help', q),
+
+  // Service catalogue
+  services: () => get<ServiceList>('/api/services'),
+  createService: (body: ServiceInput) => post<ServiceView>('/api/services', body),
+  updateService: (code: string, body: ServiceUpdate) =>
+    patch<ServiceView>(`/api/services/${enc(code)}`, body),
+
+  // Contact persons
+  contacts: (q: ContactQuery) => get<ContactList>('/api/contacts', q),
+  contact: (id: string) => get<ContactView>(`/api/contacts/${enc(id)}`),
+  createContact: (body: ContactInput) => post<ContactView>('/api/contacts', body),
+  updateContact: (id: string, body: ContactUpdate) =>
+    patch<ContactView>(`/api/contacts/${enc(id)}`, body),
+  deleteContact: (id: string) => del<Ok>(`/api/contacts/${enc(id)}`),
+
+  // Certification
+  certifications: (q: { status?: string; expiringWithinDays?: string | number }) =>
+    get<CertificationList>('/api/certifications', q),
+  certification: (organisationId: string) =>
+    get<CertificationDetail>(`/api/organisations/${enc(organisationId)}/certification`),
+  setCertification: (organisationId: string, body: CertificationInput) =>
+    put<CertificationDetail>(`/api/organisations/${enc(organisationId)}/certification`, body),
+  uploadDocument: async (organisationId: string, file: File) =>
+    postRaw<{ id: string }>(`/api/organisations/${enc(organisationId)}/certification/documents`, {
+      raw: await file.arrayBuffer(),
+      contentType: 'application/octet-stream',
+      headers: { 'X-File-Name': enc(file.name) },
+    }),
+  removeDocument: (organisationId: string, documentId: string) =>
+    del<Ok>(`/api/organisations/${enc(organisationId)}/certification/documents/${enc(documentId)}`),
+
+  // Working groups
+  workingGroups: (status: string) => get<WorkingGroupList>('/api/working-groups', { status }),
+  workingGroup: (id: string) => get<WorkingGroupDetail>(`/api/working-groups/${enc(id)}`),
+  createWorkingGroup: (body: WorkingGroupInput) =>
+    post<WorkingGroupDetail>('/api/working-groups', body),
+  updateWorkingGroup: (id: string, body: WorkingGroupUpdate) =>
+    patch<WorkingGroupDetail>(`/api/working-groups/${enc(id)}`, body),
+  setWorkingGroupMembers: (id: string, body: WorkingGroupMembers) =>
+    put<WorkingGroupDetail>(`/api/working-groups/${enc(id)}/members`, body),
+
+  // Directory import (the CSV file's bytes as the body)
+  importDirectory: async (kind: ImportKind, mode: 'preview' | 'commit', file: File) =>
+    postRaw<ImportReply>(withQuery(`/api/directory/import/${enc(kind)}`, { mode }), {
+      raw: await file.arrayBuffer(),
+      contentType: 'text/csv',
+    }),
 
   // Audit log
   audit: (q: Query) => get<AuditList>('/api/audit', q),
@@ -229,4 +340,15 @@ export const api = {
   outbox: (q: { status?: string; limit?: number; offset?: number }) =>
     get<OutboxList>('/api/outbox', q),
   outboxMessage: (id: string) => get<OutboxMessage>(`/api/outbox/${encodeURIComponent(id)}`),
+};
+
+/** Addresses that download a file (used as plain links, so the browser saves the file). */
+export const downloads = {
+  exportOrganisations: (format: 'csv' | 'xlsx', filters: Query) =>
+    withQuery('/api/directory/export/organisations', { format, ...filters }),
+  exportContacts: (format: 'csv' | 'xlsx', filters: Query) =>
+    withQuery('/api/directory/export/contacts', { format, ...filters }),
+  importTemplate: (kind: ImportKind) => `/api/directory/import/${enc(kind)}/template`,
+  document: (organisationId: string, documentId: string) =>
+    `/api/organisations/${enc(organisationId)}/certification/documents/${enc(documentId)}`,
 };

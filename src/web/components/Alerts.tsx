@@ -14,7 +14,11 @@ export function FormError({ error, fields = [] }: { error: unknown; fields?: rea
   const t = useT();
   if (!error) return null;
   const e = asApiError(error, t('web.errors.unexpected'));
-  const others = e.fields.filter((f) => !fields.includes(f.path.replace(/^querystring\./, '')));
+  const shown = (path: string) => {
+    const p = path.replace(/^querystring\./, '');
+    return fields.includes(p) || fields.includes(p.split('.')[0] ?? p);
+  };
+  const others = e.fields.filter((f) => !shown(f.path));
   return (
     <div className="alert alert-error" role="alert">
       <p>{e.message}</p>

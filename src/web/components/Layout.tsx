@@ -50,9 +50,35 @@ function MainNav({ session }: { session: SessionInfo }) {
           </NavLink>
         </li>
         {hasPermission(role, 'organisations.read') ? (
+          <>
+            <li>
+              <NavLink to="/organisations">{t('web.nav.directory')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/who-can-help">{t('web.nav.whoCanHelp')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/contacts">{t('web.nav.contacts')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/working-groups">{t('web.nav.groups')}</NavLink>
+            </li>
+          </>
+        ) : null}
+        {hasPermission(role, 'certification.manage') ? (
           <li>
-            <NavLink to="/organisations">{t('web.nav.organisations')}</NavLink>
+            <NavLink to="/certifications">{t('web.nav.certifications')}</NavLink>
           </li>
+        ) : null}
+        {hasPermission(role, 'organisations.manage') ? (
+          <>
+            <li>
+              <NavLink to="/services">{t('web.nav.services')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/import">{t('web.nav.import')}</NavLink>
+            </li>
+          </>
         ) : null}
         {hasPermission(role, 'users.manage') ? (
           <li>

@@ -37,9 +37,21 @@ const KNOWN_ACTIONS = [
   'auth.totp_disabled',
   'auth.totp_enabled',
   'auth.totp_setup_started',
+  'certification.changed',
+  'certification.document_added',
+  'certification.document_read',
+  'certification.document_removed',
+  'contact.created',
+  'contact.deleted',
+  'contact.imported',
+  'contact.updated',
+  'directory.exported',
   'organisation.created',
+  'organisation.imported',
   'organisation.updated',
   'outbox.message_read',
+  'service.created',
+  'service.updated',
   'user.access_changed',
   'user.admin_created',
   'user.created',
@@ -50,9 +62,25 @@ const KNOWN_ACTIONS = [
   'user.sessions_ended',
   'user.two_factor_reset',
   'user.updated',
+  'working_group.closed',
+  'working_group.created',
+  'working_group.members_set',
+  'working_group.updated',
 ] as const;
 const OUTCOMES = ['success', 'denied', 'failure'] as const;
-const OBJECT_TYPES = ['user', 'organisation', 'outbox', 'audit_log', 'route'] as const;
+const OBJECT_TYPES = [
+  'user',
+  'organisation',
+  'contact_person',
+  'certification_document',
+  'service',
+  'working_group',
+  'organisations',
+  'contacts',
+  'outbox',
+  'audit_log',
+  'route',
+] as const;
 
 function VerifyChain() {
   const t = useT();
@@ -93,6 +121,8 @@ function ObjectId({ type, id }: { type: string; id: string }) {
   const code = <code className="break">{id}</code>;
   if (type === 'user') return <Link to={`/admin/users/${id}`}>{code}</Link>;
   if (type === 'organisation') return <Link to={`/organisations/${id}`}>{code}</Link>;
+  if (type === 'contact_person') return <Link to={`/contacts/${id}`}>{code}</Link>;
+  if (type === 'working_group') return <Link to={`/working-groups/${id}`}>{code}</Link>;
   return <code className="muted break">{id}</code>;
 }
 

@@ -7,6 +7,8 @@ import { hasPermission } from '../../reference.js';
 import { useSession } from '../../session.js';
 import { Page, Section } from '../../components/Page.js';
 import { EmptyState, ErrorState, Info, Loading } from '../../components/Alerts.js';
+import { NeedChoices } from '../who-can-help/WhoCanHelpPage.js';
+import { EXPIRY_WINDOW_DAYS } from '../certification/CertificationsPage.js';
 
 type AdminCounts = NonNullable<HomeData['admin']>;
 
@@ -57,6 +59,53 @@ function AdminOverview({ counts }: { counts: AdminCounts }) {
   );
 }
 
+/** Quick access to "who can help?": one click on a need, then (if needed) one on the county. */
+function WhoCanHelpQuick() {
+  const t = useT();
+  return (
+    <Section title={t('web.home.whoCanHelp.heading')}>
+      <p>{t('web.home.whoCanHelp.intro')}</p>
+      <NeedChoices label={t('web.home.whoCanHelp.needs')} />
+      <p>
+        <Link to="/who-can-help">{t('web.home.whoCanHelp.all')}</Link>
+      </p>
+    </Section>
+  );
+}
+
+/** For the coordinator (and administrators): certifications that end soon. */
+function ExpiringCertifications() {
+  const t = useT();
+  const query = { expiringWithinDays: EXPIRY_WINDOW_DAYS };
+  const expiring = useQuery({
+    queryKey: ['certifications', { status: '', expiringWithinDays: String(EXPIRY_WINDOW_DAYS) }],
+    queryFn: () => api.certifications(query),
+  });
+  return (
+    <Section title={t('web.home.certifications.heading')}>
+      {expiring.isPending ? <Loading /> : null}
+      {expiring.isError ? (
+        <ErrorState error={expiring.error} onRetry={() => void expiring.refetch()} />
+      ) : null}
+      {expiring.data ? (
+        <ul className="stats">
+          <li>
+            <Link to={`/certifications?expiringWithinDays=${EXPIRY_WINDOW_DAYS}`} className="stat">
+              <span className="stat-value">{expiring.data.items.length}</span>
+              <span className="stat-label">
+                {t('web.home.certifications.expiring', {
+                  count: expiring.data.items.length,
+                  days: EXPIRY_WINDOW_DAYS,
+                })}
+              </span>
+            </Link>
+          </li>
+        </ul>
+      ) : null}
+    </Section>
+  );
+}
+
 /** Colleagues in one's own organisation (for roles that may see them). */
 function Colleagues({ organisationId }: { organisationId: string }) {
   const t = useT();
@@ -95,9 +144,37 @@ function OwnOrganisation({ home, session }: { home: HomeData; session: SessionIn
       <Section title={t('web.home.available.heading')}>
         <ul className="link-list">
           {hasPermission(role, 'organisations.read') ? (
+            <>
+              <li>
+                <Link to="/organisations">{t('web.home.available.organisations')}</Link>
+              </li>
+              <li>
+                <Link to={`/organisations/${home.organisation.id}`}>
+                  {t('web.home.available.ownProfile')}
+                </Link>
+              </li>
+              <li>
+                <Link to="/contacts">{t('web.home.available.contacts')}</Link>
+              </li>
+              <li>
+                <Link to="/working-groups">{t('web.home.available.groups')}</Link>
+              </li>
+            </>
+          ) : null}
+          {hasPermission(role, 'certification.manage') ? (
             <li>
-              <Link to="/organisations">{t('web.home.available.organisations')}</Link>
+              <Link to="/certifications">{t('web.home.available.certifications')}</Link>
             </li>
+          ) : null}
+          {hasPermission(role, 'organisations.manage') ? (
+            <>
+              <li>
+                <Link to="/services">{t('web.home.available.services')}</Link>
+              </li>
+              <li>
+                <Link to="/import">{t('web.home.available.import')}</Link>
+              </li>
+            </>
           ) : null}
           <li>
             <Link to="/profile">{t('web.home.available.profile')}</Link>
@@ -123,6 +200,8 @@ export function HomePage() {
       <p className="lead">{t('web.home.welcome', { name: session.user.name })}</p>
       {home.isPending ? <Loading /> : null}
       {home.isError ? <ErrorState error={home.error} onRetry={() => void home.refetch()} /> : null}
+      {hasPermission(session.user.role, 'organisations.read') ? <WhoCanHelpQuick /> : null}
+      {hasPermission(session.user.role, 'certification.manage') ? <ExpiringCertifications /> : null}
       {home.data?.admin ? <AdminOverview counts={home.data.admin} /> : null}
       {home.data && !home.data.admin ? (
         <OwnOrganisation home={home.data} session={session} />

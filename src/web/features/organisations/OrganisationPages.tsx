@@ -1,31 +1,55 @@
-import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../i18n.js';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { api, type OrganisationView, type SessionInfo } from '../../api.js';
-import { formatDateTime, hasPermission, useVocabulary } from '../../reference.js';
+import { api, type OrganisationInput, type OrganisationView, type SessionInfo } from '../../api.js';
+import { formatDate, formatDateTime, hasPermission, useVocabulary } from '../../reference.js';
+import { countryName } from '../../countries.js';
+import { languageName } from '../../languages.js';
 import { useSession } from '../../session.js';
 import { Page, Section } from '../../components/Page.js';
 import { EmptyState, ErrorState, Loading, Notice } from '../../components/Alerts.js';
+import { Forbidden } from '../auth/guards.js';
+import { useServices } from '../services/useServices.js';
+import { CertificationSection } from '../certification/CertificationSection.js';
+import { OrganisationContacts } from '../contacts/OrganisationContacts.js';
+import { OrganisationGroups } from '../working-groups/OrganisationGroups.js';
 import { OrganisationForm } from './OrganisationForm.js';
 import { MembersTable } from './MembersTable.js';
+import { mayEditOrganisation, maySeeOrganisationRecords } from './access.js';
+
+const NOTICES = ['created', 'saved', 'contactRemoved'] as const;
+type PageNotice = (typeof NOTICES)[number];
+
+function pageNotice(state: unknown): PageNotice | undefined {
+  if (typeof state !== 'object' || state === null || !('notice' in state)) return undefined;
+  return NOTICES.find((n) => n === state.notice);
+}
+
+function useOrganisationSaved() {
+  const queryClient = useQueryClient();
+  return (org: OrganisationView) => {
+    queryClient.setQueryData(['organisation', org.id], org);
+    void queryClient.invalidateQueries({ queryKey: ['organisations'] });
+    void queryClient.invalidateQueries({ queryKey: ['who-can-help'] });
+    void queryClient.invalidateQueries({ queryKey: ['home'] });
+  };
+}
 
 export function OrganisationCreatePage() {
   const t = useT();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
+  const saved = useOrganisationSaved();
   const create = useMutation({
     mutationFn: api.createOrganisation,
     onSuccess: (org) => {
-      queryClient.setQueryData(['organisation', org.id], org);
-      void queryClient.invalidateQueries({ queryKey: ['organisations'] });
-      void queryClient.invalidateQueries({ queryKey: ['home'] });
+      saved(org);
       void navigate(`/organisations/${org.id}`, { state: { notice: 'created' } });
     },
   });
   return (
     <Page title={t('web.organisations.create.title')}>
       <OrganisationForm
+        withMembership
         submitLabel={t('web.organisations.create.submit')}
         pending={create.isPending}
         error={create.error}
@@ -38,12 +62,57 @@ export function OrganisationCreatePage() {
   );
 }
 
+/** Editing the profile: the coordinator and administrators any, staff their own organisation. */
+export function OrganisationEditPage() {
+  const t = useT();
+  const { id = '' } = useParams();
+  const session = useSession();
+  const navigate = useNavigate();
+  const saved = useOrganisationSaved();
+  const org = useQuery({ queryKey: ['organisation', id], queryFn: () => api.organisation(id) });
+  const update = useMutation({
+    mutationFn: (v: OrganisationInput) => api.updateOrganisation(id, v),
+    onSuccess: (o) => {
+      saved(o);
+      void navigate(`/organisations/${o.id}`, { state: { notice: 'saved' } });
+    },
+  });
+  if (!session) return null;
+  if (!mayEditOrganisation(session, id)) return <Forbidden />;
+  const withMembership = hasPermission(session.user.role, 'organisations.manage');
+  return (
+    <Page
+      title={
+        org.data
+          ? t('web.organisations.edit.titleOf', { name: org.data.name })
+          : t('web.organisations.edit.title')
+      }
+    >
+      <p>
+        <Link to={`/organisations/${id}`}>{t('web.organisations.backToOrganisation')}</Link>
+      </p>
+      {org.isPending ? <Loading /> : null}
+      {org.isError ? <ErrorState error={org.error} onRetry={() => void org.refetch()} /> : null}
+      {org.data ? (
+        <OrganisationForm
+          key={org.data.updatedAt}
+          organisation={org.data}
+          withMembership={withMembership}
+          submitLabel={t('web.common.save')}
+          pending={update.isPending}
+          error={update.error}
+          onSubmit={(v) => update.mutate(v)}
+        />
+      ) : null}
+    </Page>
+  );
+}
+
 /** Colleagues may be seen by cross-organisation roles, and by staff of the organisation itself. */
 function maySeeMembers(session: SessionInfo, organisationId: string): boolean {
-  const role = session.user.role;
-  if (!hasPermission(role, 'organisation_members.read')) return false;
   return (
-    role === 'admin' || role === 'coordinator' || session.user.organisationId === organisationId
+    hasPermission(session.user.role, 'organisation_members.read') &&
+    maySeeOrganisationRecords(session, organisationId)
   );
 }
 
@@ -88,76 +157,137 @@ function Members({
   );
 }
 
+function Profile({ organisation: o }: { organisation: OrganisationView }) {
+  const t = useT();
+  const vocab = useVocabulary();
+  const services = useServices();
+  return (
+    <>
+      <Section title={t('web.organisations.details')}>
+        <dl className="details">
+          <dt>{t('web.organisations.fields.type')}</dt>
+          <dd>
+            {vocab.orgType(o.type)}
+            {o.authorityKind ? ` – ${vocab.authorityKind(o.authorityKind)}` : ''}
+          </dd>
+          <dt>{t('web.organisations.fields.county')}</dt>
+          <dd>{vocab.county(o.county)}</dd>
+          {o.municipality ? (
+            <>
+              <dt>{t('web.organisations.fields.municipality')}</dt>
+              <dd>{o.municipality}</dd>
+            </>
+          ) : null}
+          {o.district ? (
+            <>
+              <dt>{t('web.organisations.fields.district')}</dt>
+              <dd>{o.district}</dd>
+            </>
+          ) : null}
+          {o.country ? (
+            <>
+              <dt>{t('web.organisations.fields.country')}</dt>
+              <dd>{countryName(o.country)}</dd>
+            </>
+          ) : null}
+          <dt>{t('web.organisations.fields.website')}</dt>
+          <dd>
+            {o.website ? (
+              <a href={o.website} rel="noopener noreferrer" target="_blank">
+                {o.website}
+              </a>
+            ) : (
+              '–'
+            )}
+          </dd>
+          <dt>{t('web.organisations.fields.publicPhone')}</dt>
+          <dd>{o.publicPhone ? <a href={`tel:${o.publicPhone}`}>{o.publicPhone}</a> : '–'}</dd>
+          <dt>{t('web.organisations.fields.publicEmail')}</dt>
+          <dd>{o.publicEmail ? <a href={`mailto:${o.publicEmail}`}>{o.publicEmail}</a> : '–'}</dd>
+          <dt>{t('web.organisations.fields.membership')}</dt>
+          <dd>
+            {vocab.membership(o.membership)}
+            {o.membershipSince
+              ? ` (${t('web.organisations.since', { date: formatDate(o.membershipSince) })})`
+              : ''}
+          </dd>
+          <dt>{t('web.organisations.fields.users')}</dt>
+          <dd>{o.userCount}</dd>
+          <dt>{t('web.organisations.fields.updatedAt')}</dt>
+          <dd>{formatDateTime(o.updatedAt)}</dd>
+        </dl>
+        {o.about ? <p className="about">{o.about}</p> : null}
+      </Section>
+      <Section title={t('web.organisations.offer')}>
+        <h3>{t('web.organisations.fields.services')}</h3>
+        {o.services.length > 0 ? (
+          <ul className="tag-list" aria-label={t('web.organisations.fields.services')}>
+            {o.services.map((s) => (
+              <li key={s}>{services.name(s)}</li>
+            ))}
+          </ul>
+        ) : (
+          <EmptyState>{t('web.organisations.noServices')}</EmptyState>
+        )}
+        <h3>{t('web.organisations.fields.languages')}</h3>
+        {o.languages.length > 0 ? (
+          <ul className="tag-list" aria-label={t('web.organisations.fields.languages')}>
+            {o.languages.map((l) => (
+              <li key={l} lang={l}>
+                {languageName(l)}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <EmptyState>{t('web.organisations.noLanguages')}</EmptyState>
+        )}
+      </Section>
+    </>
+  );
+}
+
 export function OrganisationPage() {
   const t = useT();
   const { id = '' } = useParams();
   const location = useLocation();
   const session = useSession();
-  const vocab = useVocabulary();
-  const queryClient = useQueryClient();
-  const [saved, setSaved] = useState(false);
   const org = useQuery({ queryKey: ['organisation', id], queryFn: () => api.organisation(id) });
-  const update = useMutation({
-    mutationFn: (v: { name: string; type: string; county: string }) =>
-      api.updateOrganisation(id, v),
-    onSuccess: (o) => {
-      queryClient.setQueryData(['organisation', id], o);
-      void queryClient.invalidateQueries({ queryKey: ['organisations'] });
-      setSaved(true);
-    },
-  });
   if (!session) return null;
-  const canManage = hasPermission(session.user.role, 'organisations.manage');
-  const created =
-    typeof location.state === 'object' &&
-    location.state !== null &&
-    'notice' in location.state &&
-    location.state.notice === 'created';
+  const canAddUsers = hasPermission(session.user.role, 'users.manage');
+  const canEdit = mayEditOrganisation(session, id);
+  const notice = pageNotice(location.state);
 
   return (
-    <Page title={org.data ? org.data.name : t('web.organisations.edit.title')}>
+    <Page
+      title={org.data ? org.data.name : t('web.organisations.edit.title')}
+      actions={
+        canEdit && org.data ? (
+          <Link className="button" to={`/organisations/${id}/edit`}>
+            {t('web.organisations.edit.link')}
+          </Link>
+        ) : null
+      }
+    >
       <p>
         <Link to="/organisations">{t('web.organisations.backToList')}</Link>
       </p>
-      {created && !saved ? <Notice>{t('web.organisations.create.created')}</Notice> : null}
+      {notice === 'created' ? <Notice>{t('web.organisations.create.created')}</Notice> : null}
+      {notice === 'saved' ? <Notice>{t('web.common.saved')}</Notice> : null}
+      {notice === 'contactRemoved' ? <Notice>{t('web.contacts.remove.done')}</Notice> : null}
       {org.isPending ? <Loading /> : null}
       {org.isError ? <ErrorState error={org.error} onRetry={() => void org.refetch()} /> : null}
       {org.data ? (
-        <div className="columns">
-          {canManage ? (
-            <Section title={t('web.organisations.edit.heading')}>
-              {saved ? <Notice>{t('web.common.saved')}</Notice> : null}
-              <OrganisationForm
-                key={org.data.updatedAt}
-                organisation={org.data}
-                submitLabel={t('web.common.save')}
-                pending={update.isPending}
-                error={update.error}
-                onSubmit={(v) => {
-                  setSaved(false);
-                  update.mutate(v);
-                }}
-              />
-            </Section>
-          ) : null}
-          <div>
-            <Section title={t('web.organisations.details')}>
-              <dl className="details">
-                <dt>{t('web.organisations.fields.type')}</dt>
-                <dd>{vocab.orgType(org.data.type)}</dd>
-                <dt>{t('web.organisations.fields.county')}</dt>
-                <dd>{vocab.county(org.data.county)}</dd>
-                <dt>{t('web.organisations.fields.users')}</dt>
-                <dd>{org.data.userCount}</dd>
-                <dt>{t('web.organisations.fields.updatedAt')}</dt>
-                <dd>{formatDateTime(org.data.updatedAt)}</dd>
-              </dl>
-            </Section>
-            {maySeeMembers(session, org.data.id) ? (
-              <Members organisation={org.data} canManage={canManage} />
-            ) : null}
+        <>
+          <div className="columns">
+            <Profile organisation={org.data} />
           </div>
-        </div>
+          <CertificationSection organisation={org.data} session={session} />
+          <OrganisationContacts organisation={org.data} canEdit={canEdit} />
+          <OrganisationGroups organisation={org.data} />
+          {maySeeMembers(session, org.data.id) ? (
+            <Members organisation={org.data} canManage={canAddUsers} />
+          ) : null}
+        </>
       ) : null}
     </Page>
   );

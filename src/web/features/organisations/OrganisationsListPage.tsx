@@ -1,22 +1,37 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useT } from '../../i18n.js';
 import { Link } from 'react-router';
-import { api } from '../../api.js';
-import { hasPermission, useVocabulary } from '../../reference.js';
+import { api, downloads } from '../../api.js';
+import { CERTIFICATION_STATUSES, hasPermission, useVocabulary } from '../../reference.js';
+import { languageName, languageOptions } from '../../languages.js';
 import { useSession } from '../../session.js';
 import { Page } from '../../components/Page.js';
 import { EmptyState, ErrorState, Loading } from '../../components/Alerts.js';
 import { fieldErrors, SelectField, TextField } from '../../components/Fields.js';
 import { FilterForm, useFilters } from '../../components/Filters.js';
 import { Pagination } from '../../components/Pagination.js';
+import { ExportLinks } from '../../components/ExportLinks.js';
+import { useServices } from '../services/useServices.js';
+import { CertificationBadge } from './CertificationBadge.js';
+import { TableWrap } from '../../components/TableWrap.js';
 
-const PAGE_SIZE = 100;
-const FILTERS = ['q', 'type', 'county'] as const;
+const PAGE_SIZE = 50;
+const FILTERS = [
+  'q',
+  'type',
+  'county',
+  'service',
+  'language',
+  'certification',
+  'membership',
+] as const;
 
+/** The network directory: every organisation of the partnership, searchable and exportable. */
 export function OrganisationsListPage() {
   const t = useT();
   const session = useSession();
   const vocab = useVocabulary();
+  const services = useServices();
   const filters = useFilters(FILTERS);
   const offset = Math.max(0, Number(filters.params.get('offset')) || 0);
   const query = { ...filters.applied, offset, limit: PAGE_SIZE };
@@ -39,6 +54,7 @@ export function OrganisationsListPage() {
         ) : null
       }
     >
+      <p className="lead">{t('web.organisations.intro')}</p>
       <FilterForm
         label={t('web.organisations.filters')}
         onApply={filters.apply}
@@ -64,7 +80,43 @@ export function OrganisationsListPage() {
           error={errors.county}
           {...filters.field('county')}
         />
+        <SelectField
+          label={t('web.organisations.fields.service')}
+          options={services.options()}
+          emptyLabel={t('web.common.all')}
+          error={errors.service}
+          {...filters.field('service')}
+        />
+        <SelectField
+          label={t('web.organisations.fields.language')}
+          options={languageOptions()}
+          emptyLabel={t('web.common.all')}
+          error={errors.language}
+          {...filters.field('language')}
+        />
+        <SelectField
+          label={t('web.organisations.fields.certification')}
+          options={CERTIFICATION_STATUSES.map((s) => ({
+            value: s,
+            label: vocab.certificationStatus(s),
+          }))}
+          emptyLabel={t('web.common.all')}
+          error={errors.certification}
+          {...filters.field('certification')}
+        />
+        <SelectField
+          label={t('web.organisations.fields.membership')}
+          options={vocab.membershipOptions}
+          emptyLabel={t('web.common.all')}
+          error={errors.membership}
+          {...filters.field('membership')}
+        />
       </FilterForm>
+
+      <ExportLinks
+        label={t('web.organisations.export')}
+        href={(format) => downloads.exportOrganisations(format, filters.applied)}
+      />
 
       {orgs.isPending ? <Loading /> : null}
       {orgs.isError ? <ErrorState error={orgs.error} onRetry={() => void orgs.refetch()} /> : null}
@@ -75,7 +127,7 @@ export function OrganisationsListPage() {
       ) : null}
       {orgs.data && orgs.data.items.length > 0 ? (
         <>
-          <div className="table-wrap">
+          <TableWrap label={t('web.organisations.caption', { count: orgs.data.total })}>
             <table>
               <caption>{t('web.organisations.caption', { count: orgs.data.total })}</caption>
               <thead>
@@ -83,9 +135,9 @@ export function OrganisationsListPage() {
                   <th scope="col">{t('web.organisations.fields.name')}</th>
                   <th scope="col">{t('web.organisations.fields.type')}</th>
                   <th scope="col">{t('web.organisations.fields.county')}</th>
-                  <th scope="col" className="numeric">
-                    {t('web.organisations.fields.users')}
-                  </th>
+                  <th scope="col">{t('web.organisations.fields.services')}</th>
+                  <th scope="col">{t('web.organisations.fields.languages')}</th>
+                  <th scope="col">{t('web.organisations.fields.certification')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -93,15 +145,33 @@ export function OrganisationsListPage() {
                   <tr key={o.id}>
                     <td>
                       <Link to={`/organisations/${o.id}`}>{o.name}</Link>
+                      {o.municipality ? (
+                        <>
+                          <br />
+                          <span className="muted">{o.municipality}</span>
+                        </>
+                      ) : null}
                     </td>
-                    <td>{vocab.orgType(o.type)}</td>
+                    <td>
+                      {vocab.orgType(o.type)}
+                      {o.authorityKind ? (
+                        <>
+                          <br />
+                          <span className="muted">{vocab.authorityKind(o.authorityKind)}</span>
+                        </>
+                      ) : null}
+                    </td>
                     <td>{vocab.county(o.county)}</td>
-                    <td className="numeric">{o.userCount}</td>
+                    <td>{o.services.map(services.name).join(', ') || '–'}</td>
+                    <td>{o.languages.map(languageName).join(', ') || '–'}</td>
+                    <td>
+                      <CertificationBadge certification={o.certification} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Pagination
             total={orgs.data.total}
             offset={offset}
