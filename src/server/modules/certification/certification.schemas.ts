@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { datesInOrder, id, isoDate, optionalText, shortText } from '../../core/schemas.js';
 import { CERTIFICATION_STATUSES } from '../../core/reference.js';
+import { serviceCode } from '../services/services.schemas.js';
 
 export const certificationStatus = z.enum(CERTIFICATION_STATUSES);
-const serviceCode = z
-  .string()
-  .trim()
-  .regex(/^[a-z0-9_]{2,60}$/);
 
 export const certificationView = z.object({
   organisationId: z.string(),

@@ -161,6 +161,14 @@ describe(`network directory: contact persons and working groups (${TEST_DB})`, (
     expect(errorOf(unknown).fields).toContainEqual(
       expect.objectContaining({ path: 'organisationIds.1' }),
     );
+    const mine = jsonObject(
+      await f.as('member', 'GET', `/api/working-groups?organisationId=${f.otherOrg}`),
+    );
+    expect((mine.items as Array<{ id: string }>).map((g) => g.id)).toEqual([group.id]);
+    const none = jsonObject(
+      await f.as('member', 'GET', `/api/working-groups?organisationId=${f.platformOrg}`),
+    );
+    expect(none.items).toEqual([]);
     const closed = await f.as('coordinator', 'PATCH', `/api/working-groups/${String(group.id)}`, {
       closed: true,
     });

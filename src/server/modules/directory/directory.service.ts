@@ -116,21 +116,22 @@ export async function importDirectory(
         membershipSince: cellValue(v.membership_since),
         about: cellValue(v.about),
       });
+      // Every check of a row runs, so one pass over the file shows all its problems.
       if (!parsed.success) {
         for (const f of zodFields(parsed.error.issues))
           problems.push(problem(locale, line, f, ORG_FIELD_TO_COLUMN));
-        continue;
       }
-      const input = parsed.data;
-      const key = nameKey(input.county, input.name);
+      const key = nameKey((v.county ?? '').trim(), (v.name ?? '').trim());
       if (byName.has(key))
         problems.push(problem(locale, line, { path: 'name', code: 'organisation_exists' }, {}));
       else if (seen.has(key))
         problems.push(problem(locale, line, { path: 'name', code: 'duplicate_in_file' }, {}));
       seen.add(key);
-      const unknown = (input.services ?? []).filter((s) => !services.has(s));
+      const unknown = (cellList(v.services) ?? []).filter((s) => !services.has(s));
       if (unknown.length > 0)
         problems.push(problem(locale, line, { path: 'services', code: 'unknown_service' }, {}));
+      if (!parsed.success) continue;
+      const input = parsed.data;
       if (input.authorityKind && input.type !== 'authority') {
         problems.push(
           problem(

@@ -76,6 +76,19 @@ describe(`network directory: CSV import and CSV/XLSX export (${TEST_DB})`, () =>
     expect(await stable()).toEqual(before);
   });
 
+  it('reports every problem of a row, not only the first', async () => {
+    const csv = [HEAD, 'Skyddat boende Ljuset;ngo;;M;;;07-12;fel@;;teleport;none;'].join('\n');
+    const body = jsonObject(await upload('organisations', csv, 'preview'));
+    expect(
+      (body.problems as Array<{ field: string; code: string }>).map((p) => [p.field, p.code]),
+    ).toEqual([
+      ['phone', 'invalid_phone'],
+      ['email', 'invalid_email'],
+      ['name', 'organisation_exists'],
+      ['services', 'unknown_service'],
+    ]);
+  });
+
   it('refuses a file with wrong columns or in another encoding than UTF-8', async () => {
     const before = await stable();
     const columns = await upload('organisations', 'namn;typ;county\nX;ngo;M\n', 'preview');

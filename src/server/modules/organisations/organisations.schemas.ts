@@ -19,15 +19,12 @@ import {
   MEMBERSHIPS,
   ORGANISATION_TYPES,
 } from '../../core/reference.js';
+import { serviceCode } from '../services/services.schemas.js';
 
 export const county = z.enum(COUNTIES);
 export const organisationType = z.enum(ORGANISATION_TYPES);
 export const authorityKind = z.enum(AUTHORITY_KINDS);
 export const membership = z.enum(MEMBERSHIPS);
-const serviceCode = z
-  .string()
-  .trim()
-  .regex(/^[a-z][a-z0-9_]{1,59}$/);
 
 export const organisationView = z.object({
   id: z.string(),

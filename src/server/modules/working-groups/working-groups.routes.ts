@@ -12,7 +12,7 @@ export function workingGroupsRoutes(app: App, ctx: AppContext): void {
   app.get('/api/working-groups', {
     config: { access: 'organisations.read' },
     schema: { tags, querystring: s.listQuery, response: { 200: s.listReply } },
-    handler: (req) => groups.listGroups(ctx, req.query.status),
+    handler: (req) => groups.listGroups(ctx, req.query.status, req.query.organisationId),
   });
 
   app.post('/api/working-groups', {

@@ -33,6 +33,8 @@ export const detailReply = workingGroupView.extend({
 });
 
 export const listQuery = z.strictObject({
+  /** Only groups the organisation takes part in (itself or through its contact persons). */
+  organisationId: id.optional(),
   status: z.enum(['active', 'closed', 'all']).default('active'),
 });
 export const listReply = z.object({ items: z.array(workingGroupView) });

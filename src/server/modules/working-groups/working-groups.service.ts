@@ -77,8 +77,29 @@ function toView(r: Row): WorkingGroupView {
   };
 }
 
-export async function listGroups(ctx: AppContext, status: 'active' | 'closed' | 'all') {
+export async function listGroups(
+  ctx: AppContext,
+  status: 'active' | 'closed' | 'all',
+  organisationId?: string,
+) {
   let q = baseQuery(ctx.db);
+  if (organisationId) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('working_group_members as m')
+          .leftJoin('contact_persons as mc', 'mc.id', 'm.contact_person_id')
+          .select('m.id')
+          .whereRef('m.working_group_id', '=', 'g.id')
+          .where((w) =>
+            w.or([
+              w('m.organisation_id', '=', organisationId),
+              w('mc.organisation_id', '=', organisationId),
+            ]),
+          ),
+      ),
+    );
+  }
   if (status === 'active') q = q.where('g.closed_at', 'is', null);
   if (status === 'closed') q = q.where('g.closed_at', 'is not', null);
   const rows = await q.orderBy('g.name').execute();
