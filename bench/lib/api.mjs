@@ -30,14 +30,32 @@ export class ApiClient {
    * @returns {Promise<ApiResponse>}
    */
   async request(method, path, body) {
+    return this.send(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      'application/json',
+    );
+  }
+
+  /**
+   * Sends a body as it is (e.g. a CSV file) with the given content type.
+   *
+   * @param {string} method
+   * @param {string} path
+   * @param {string | Buffer | undefined} body
+   * @param {string} contentType
+   * @returns {Promise<ApiResponse>}
+   */
+  async send(method, path, body, contentType) {
     /** @type {Record<string, string>} */
     const headers = { origin: this.origin, accept: 'application/json' };
     if (this.cookie) headers.cookie = this.cookie;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: /** @type {BodyInit} */ (body) } : {}),
     });
     const text = await res.text();
     /** @type {any} */

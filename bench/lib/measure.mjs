@@ -11,6 +11,8 @@ import autocannon from 'autocannon';
  * @property {string} [method]
  * @property {Record<string, string>} [headers]
  * @property {string} [body]
+ * @property {(req: Record<string, unknown>) => Record<string, unknown>} [setupRequest]
+ *   called before every send; may return the request with another path (varying queries)
  */
 
 /**
@@ -29,11 +31,21 @@ import autocannon from 'autocannon';
  * @property {number} non2xx
  * @property {Record<string, number>} statusCodes
  * @property {{ mean: number, p50: number, p95: number, p99: number, max: number,
+ *              p95WithUnanswered?: number, p99WithUnanswered?: number,
  *              autocannon: { p50: number, p97_5: number, p99: number, mean: number } }} latencyMs
+ *   p50…max: of the 2xx responses received. p95/p99WithUnanswered (duration runs): the same
+ *   over the answered requests and the unanswered ones (their age so far: a lower bound)
+ * @property {{ count: number, neverAnsweredConnections: number, oldestMs: number } | undefined} [unanswered]
+ *   duration runs: the requests still waiting for an answer when the run stopped (one per
+ *   connection), connections that got no answer at all, and the oldest such request's age
  * @property {number} warmupOk         2xx responses during the warm-up (not measured)
  * @property {number | undefined} serverCpuUsPerRequest  server CPU time (all threads) per completed request, µs
+ *   (with `settle`: until the server is idle again, per completed request plus one in flight per connection)
  * @property {number | undefined} serverCpuCores         server CPU time / wall time (1 = one core busy throughout)
  * @property {boolean} valid           no errors, no timeouts, no non-2xx
+ * @property {{ afterWarmupMs: number, afterRunMs: number } | undefined} [settle]
+ *   with `settle`: how long the server stayed busy with requests abandoned at the end of
+ *   the warm-up and of the run (autocannon closes its connections; the server still answers them)
  */
 
 /** @param {number[]} sorted  @param {number} p */
@@ -66,17 +78,48 @@ export function processCpuMs(pid) {
 /** @param {number} x */
 const round2 = (x) => Math.round(x * 100) / 100;
 
+/** @param {number} ms */
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until a server process is (nearly) idle: its CPU time grows by less
+ * than `busyBelow` of the wall time over an interval. When autocannon stops,
+ * it closes its connections, but a server that is behind still works off the
+ * requests it has read; for a slow route that backlog would otherwise run into
+ * the next measurement. Returns how long it waited (ms); gives up after `maxMs`.
+ *
+ * @param {number | undefined} pid
+ * @param {{ intervalMs?: number, busyBelow?: number, maxMs?: number }} [o]
+ * @returns {Promise<number>}
+ */
+export async function waitUntilIdle(
+  pid,
+  { intervalMs = 250, busyBelow = 0.2, maxMs = 60_000 } = {},
+) {
+  const start = Date.now();
+  let before = processCpuMs(pid);
+  if (before === undefined) return 0;
+  while (Date.now() - start < maxMs) {
+    await sleep(intervalMs);
+    const now = processCpuMs(pid);
+    if (now === undefined) break;
+    if (now - before < intervalMs * busyBelow) break;
+    before = now;
+  }
+  return Date.now() - start;
+}
+
 /**
  * @param {autocannon.Options} opts
- * @param {(status: number, ms: number) => void} [onResponse]
+ * @param {(status: number, ms: number, client: object) => void} [onResponse]
  * @returns {Promise<autocannon.Result>}
  */
 function fire(opts, onResponse) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
     if (onResponse) {
-      instance.on('response', (_client, statusCode, _bytes, responseTime) =>
-        onResponse(statusCode, responseTime),
+      instance.on('response', (client, statusCode, _bytes, responseTime) =>
+        onResponse(statusCode, responseTime, client),
       );
     }
   });
@@ -97,6 +140,7 @@ function fire(opts, onResponse) {
  * @param {number} [o.warmup]       seconds; 0 for none
  * @param {number} [o.amount]       number of requests instead of a duration
  * @param {number} [o.pid]          the server's process id, to report its CPU time per request
+ * @param {boolean} [o.settle]      wait (with `pid`) until the server is idle after the warm-up and after the run
  * @returns {Promise<Measurement>}
  */
 export async function measureRoute({
@@ -109,6 +153,7 @@ export async function measureRoute({
   warmup = 2,
   amount,
   pid,
+  settle = false,
 }) {
   const first = /** @type {RouteRequest} */ (requests[0]);
   /** @type {autocannon.Options} */
@@ -124,19 +169,45 @@ export async function measureRoute({
   if (warmup > 0 && amount === undefined) {
     warmupOk = (await fire({ ...base, duration: warmup }))['2xx'];
   }
+  const afterWarmupMs = settle ? await waitUntilIdle(pid) : 0;
   /** @type {number[]} */
   const latencies = [];
+  /** When each connection last got an answer (its next request was sent then). */
+  /** @type {Map<object, number>} */
+  const lastAnswer = new Map();
   const cpuBefore = processCpuMs(pid);
+  const runStart = performance.now();
   const result = await fire(
     amount === undefined ? { ...base, duration } : { ...base, amount },
-    (status, ms) => {
+    (status, ms, client) => {
       if (status >= 200 && status < 300) latencies.push(ms);
+      lastAnswer.set(client, performance.now());
     },
   );
-  const cpuAfter = processCpuMs(pid);
+  const runEnd = performance.now();
+  const cpuAfterRun = processCpuMs(pid);
+  const afterRunMs = settle ? await waitUntilIdle(pid) : 0;
+  // With `settle`, the CPU time counted runs until the server is idle again, so
+  // it includes the requests in flight when autocannon stopped (one per
+  // connection): a slow route would otherwise be charged for work it does
+  // after the window on requests that are not counted.
+  const cpuAfter = settle ? processCpuMs(pid) : cpuAfterRun;
   const cpuMs =
     cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+  const cpuRunMs =
+    cpuBefore !== undefined && cpuAfterRun !== undefined ? cpuAfterRun - cpuBefore : undefined;
   latencies.sort((a, b) => a - b);
+  // A duration run stops with one request in flight on every connection.
+  // Latencies of answered requests alone flatter a server that leaves some
+  // connections waiting (a request that is never answered is never counted),
+  // so their ages are kept too, as lower bounds of their latencies.
+  /** @type {number[]} */
+  let ages = [];
+  if (amount === undefined) {
+    ages = [...lastAnswer.values()].map((t) => runEnd - t);
+    for (let i = lastAnswer.size; i < connections; i += 1) ages.push(runEnd - runStart);
+  }
+  const withUnanswered = [...latencies, ...ages].sort((a, b) => a - b);
   const ok = result['2xx'];
   /** @type {Record<string, number>} */
   const statusCodes = {};
@@ -145,6 +216,7 @@ export async function measureRoute({
   }
   const completed = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   const mean = latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1);
+  const cpuRequests = settle && amount === undefined ? completed + connections : completed;
   return {
     title,
     method: first.method ?? 'GET',
@@ -170,6 +242,12 @@ export async function measureRoute({
       p95: round2(percentile(latencies, 95)),
       p99: round2(percentile(latencies, 99)),
       max: round2(latencies.at(-1) ?? NaN),
+      ...(ages.length > 0
+        ? {
+            p95WithUnanswered: round2(percentile(withUnanswered, 95)),
+            p99WithUnanswered: round2(percentile(withUnanswered, 99)),
+          }
+        : {}),
       autocannon: {
         p50: result.latency.p50,
         p97_5: result.latency.p97_5,
@@ -179,9 +257,19 @@ export async function measureRoute({
     },
     warmupOk,
     serverCpuUsPerRequest:
-      cpuMs !== undefined && completed > 0 ? round2((cpuMs * 1000) / completed) : undefined,
-    serverCpuCores: cpuMs !== undefined ? round2(cpuMs / 1000 / result.duration) : undefined,
+      cpuMs !== undefined && completed > 0 ? round2((cpuMs * 1000) / cpuRequests) : undefined,
+    serverCpuCores: cpuRunMs !== undefined ? round2(cpuRunMs / 1000 / result.duration) : undefined,
     valid: result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && ok > 0,
+    ...(ages.length > 0
+      ? {
+          unanswered: {
+            count: ages.length,
+            neverAnsweredConnections: connections - lastAnswer.size,
+            oldestMs: round2(Math.max(...ages)),
+          },
+        }
+      : {}),
+    ...(settle ? { settle: { afterWarmupMs, afterRunMs } } : {}),
   };
 }
 
