@@ -24,7 +24,9 @@ export function stockholmDayStartUtc(date: string, addDays = 0): string {
   return new Date(midnightUtc - stockholmOffsetMinutes(guess) * 60_000).toISOString();
 }
 
+const dateFormatter = new Intl.DateTimeFormat('sv-SE', { timeZone: BUSINESS_TIME_ZONE });
+
 /** Today's date in Stockholm as YYYY-MM-DD. */
 export function stockholmDate(at: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: BUSINESS_TIME_ZONE }).format(at);
+  return dateFormatter.format(at);
 }

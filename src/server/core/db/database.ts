@@ -55,6 +55,10 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's LIKE folds ASCII only; Swedish names need Å = å (see dialect.ts ilike).
+  sqlite.function('slussa_fold', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? v.toLocaleLowerCase('sv') : v,
+  );
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });

@@ -23,14 +23,14 @@ export function forUpdate(dialect: DialectName): boolean {
   return dialect === 'postgres';
 }
 
-/** Case-insensitive substring match. */
+/** Case-insensitive substring match (Unicode-aware on both databases: "åsa" finds "Åsa"). */
 export function ilike(
   dialect: DialectName,
   column: Expression<string | null>,
   needle: string,
 ): RawBuilder<boolean> {
-  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${needle.toLocaleLowerCase('sv').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return dialect === 'postgres'
     ? sql<boolean>`${column} ilike ${pattern} escape '\\'`
-    : sql<boolean>`${column} like ${pattern} escape '\\'`;
+    : sql<boolean>`slussa_fold(${column}) like ${pattern} escape '\\'`;
 }

@@ -83,11 +83,19 @@ export async function listContacts(
   let query = baseQuery(ctx.db);
   if (q.q) {
     const needle = q.q;
+    // The organisation name is matched once per organisation, not once per contact.
     query = query.where((eb) =>
       eb.or([
         ilike(ctx.dialect, eb.ref('c.name'), needle),
         ilike(ctx.dialect, eb.ref('c.email'), needle),
-        ilike(ctx.dialect, eb.ref('o.name'), needle),
+        eb(
+          'c.organisation_id',
+          'in',
+          eb
+            .selectFrom('organisations as mo')
+            .select('mo.id')
+            .where((m) => ilike(ctx.dialect, m.ref('mo.name'), needle)),
+        ),
       ]),
     );
   }

@@ -98,6 +98,27 @@ describe(`network directory: contact persons and working groups (${TEST_DB})`, (
     expect(active.total).toBe(0);
   });
 
+  it('finds Swedish names whatever their case (Å/å, Ö/ö) on both databases', async () => {
+    const res = await f.as('actor_staff', 'POST', '/api/contacts', {
+      organisationId: f.ownOrg,
+      name: 'Åsa Öberg',
+    });
+    expect(res.statusCode).toBe(201);
+    for (const q of ['åsa', 'ÅSA', 'öberg', 'Åsa öBERG']) {
+      const found = jsonObject(
+        await f.as('member', 'GET', `/api/contacts?q=${encodeURIComponent(q)}`),
+      );
+      expect(
+        (found.items as Array<{ name: string }>).map((c) => c.name),
+        q,
+      ).toEqual(['Åsa Öberg']);
+    }
+    // Matching on the organisation's name finds its people too.
+    const byOrg = jsonObject(await f.as('member', 'GET', '/api/contacts?q=ljuset'));
+    expect((byOrg.items as Array<{ name: string }>).map((c) => c.name)).toContain('Åsa Öberg');
+    await f.as('actor_staff', 'DELETE', `/api/contacts/${String(jsonObject(res).id)}`);
+  });
+
   it('refuses edits and removal of another organisation’s contact person', async () => {
     const bo = (
       jsonObject(await f.as('member', 'GET', '/api/contacts?q=Bo%20Ek')).items as Array<{

@@ -72,8 +72,14 @@ export const listQuery = z.strictObject({
 export type OrganisationQuery = z.infer<typeof listQuery>;
 export const listReply = z.object({ items: z.array(organisationView), total: z.number().int() });
 
-export const whoCanHelpQuery = z.strictObject({ service: serviceCode, county });
+export const whoCanHelpQuery = z.strictObject({
+  service: serviceCode,
+  county,
+  /** The best matches first; the rest are counted in `total`. */
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 export const whoCanHelpReply = z.object({
+  total: z.number().int(),
   items: z.array(
     organisationView.extend({
       /** Certified today, with the certification covering this service. */

@@ -35,7 +35,7 @@ function baseQuery(db: Db | Tx) {
   return db
     .selectFrom('organisations as o')
     .leftJoin('certifications as cert', 'cert.organisation_id', 'o.id')
-    .select((eb) => [
+    .select([
       'o.id',
       'o.name',
       'o.type',
@@ -54,17 +54,6 @@ function baseQuery(db: Db | Tx) {
       'o.updated_at',
       'cert.status as cert_status',
       'cert.certified_to as cert_to',
-      eb
-        .selectFrom('users')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('users.organisation_id', '=', 'o.id')
-        .where('users.disabled_at', 'is', null)
-        .as('user_count'),
-      eb
-        .selectFrom('contact_persons')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('contact_persons.organisation_id', '=', 'o.id')
-        .as('contact_count'),
     ]);
 }
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
@@ -74,6 +63,9 @@ async function attach(db: Db | Tx, ids: string[]) {
   const languages = new Map<string, string[]>();
   const services = new Map<string, string[]>();
   const certServices = new Map<string, string[]>();
+  // Counted for the page only: as correlated subqueries they ran for every match of a search.
+  const userCounts = new Map<string, number>();
+  const contactCounts = new Map<string, number>();
   const push = (m: Map<string, string[]>, k: string, v: string) =>
     m.set(k, [...(m.get(k) ?? []), v]);
   for (let i = 0; i < ids.length; i += 500) {
@@ -100,8 +92,23 @@ async function attach(db: Db | Tx, ids: string[]) {
       .orderBy('service_code')
       .execute())
       push(certServices, r.organisation_id, r.service_code);
+    for (const r of await db
+      .selectFrom('users')
+      .select((eb) => ['organisation_id', eb.fn.countAll<number>().as('n')])
+      .where('organisation_id', 'in', chunk)
+      .where('disabled_at', 'is', null)
+      .groupBy('organisation_id')
+      .execute())
+      userCounts.set(r.organisation_id, Number(r.n));
+    for (const r of await db
+      .selectFrom('contact_persons')
+      .select((eb) => ['organisation_id', eb.fn.countAll<number>().as('n')])
+      .where('organisation_id', 'in', chunk)
+      .groupBy('organisation_id')
+      .execute())
+      contactCounts.set(r.organisation_id, Number(r.n));
   }
-  return { languages, services, certServices };
+  return { languages, services, certServices, userCounts, contactCounts };
 }
 
 async function toViews(db: Db | Tx, rows: Row[], today: string): Promise<OrganisationView[]> {
@@ -133,8 +140,8 @@ async function toViews(db: Db | Tx, rows: Row[], today: string): Promise<Organis
           services: extra.certServices.get(r.id) ?? [],
         }
       : null,
-    userCount: Number(r.user_count ?? 0),
-    contactCount: Number(r.contact_count ?? 0),
+    userCount: extra.userCounts.get(r.id) ?? 0,
+    contactCount: extra.contactCounts.get(r.id) ?? 0,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
@@ -216,9 +223,31 @@ export async function listOrganisations(
  * nationwide; those certified for that very service first, then other
  * certified ones, then the rest, each by name.
  */
-export async function whoCanHelp(ctx: AppContext, q: { service: string; county: County }) {
+export async function whoCanHelp(
+  ctx: AppContext,
+  q: { service: string; county: County; limit: number },
+) {
   const today = stockholmDate(ctx.clock.now());
-  const rows = await baseQuery(ctx.db)
+  // Ranked on a slim row per match; full profiles are built for the page only.
+  const matches = await ctx.db
+    .selectFrom('organisations as o')
+    .leftJoin('certifications as cert', 'cert.organisation_id', 'o.id')
+    .select((eb) => [
+      'o.id',
+      'o.name',
+      'o.county',
+      'cert.status',
+      'cert.certified_to',
+      eb
+        .exists(
+          eb
+            .selectFrom('certification_services as cs')
+            .select('cs.service_code')
+            .whereRef('cs.organisation_id', '=', 'o.id')
+            .where('cs.service_code', '=', q.service),
+        )
+        .as('covers'),
+    ])
     .where((eb) =>
       eb.exists(
         eb
@@ -229,28 +258,40 @@ export async function whoCanHelp(ctx: AppContext, q: { service: string; county: 
       ),
     )
     .where((eb) => eb.or([eb('o.county', '=', q.county), eb('o.county', '=', 'national')]))
-    .orderBy('o.name')
-    .limit(500)
     .execute();
-  const views = await toViews(ctx.db, rows, today);
-  const rank = (v: OrganisationView): number => {
-    const certified = v.certification?.status === 'certified';
-    if (certified && v.certification?.services.includes(q.service)) return 0;
+  const rank = (m: (typeof matches)[number]): number => {
+    const certified =
+      m.status !== null &&
+      effectiveStatus(m.status as CertificationStatus, m.certified_to, today) === 'certified';
+    if (certified && Boolean(m.covers)) return 0;
     return certified ? 1 : 2;
   };
-  const items = views
-    .map((v) => ({
-      ...v,
-      certifiedForService: rank(v) === 0,
-      national: v.county === 'national' && q.county !== 'national',
-    }))
+  const national = (m: (typeof matches)[number]) =>
+    m.county === 'national' && q.county !== 'national';
+  const ranked = matches
+    .map((m) => ({ id: m.id, name: m.name, rank: rank(m), national: national(m) }))
     .sort(
       (a, b) =>
-        rank(a) - rank(b) ||
+        a.rank - b.rank ||
         Number(a.national) - Number(b.national) ||
         a.name.localeCompare(b.name, 'sv'),
-    );
-  return { items };
+    )
+    .slice(0, q.limit);
+  const rows = ranked.length
+    ? await baseQuery(ctx.db)
+        .where(
+          'o.id',
+          'in',
+          ranked.map((r) => r.id),
+        )
+        .execute()
+    : [];
+  const views = new Map((await toViews(ctx.db, rows, today)).map((v) => [v.id, v]));
+  const items = ranked.flatMap((r) => {
+    const v = views.get(r.id);
+    return v ? [{ ...v, certifiedForService: r.rank === 0, national: r.national }] : [];
+  });
+  return { total: matches.length, items };
 }
 
 export async function getOrganisation(
