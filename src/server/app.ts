@@ -37,6 +37,7 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { certificationRoutes } from './modules/certification/certification.routes.js';
 import { workingGroupsRoutes } from './modules/working-groups/working-groups.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { auditActor } from './core/audit.js';
 
 export interface BuildOptions {
   config: Config;
@@ -229,8 +230,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     if (access === 'signed_in') return;
     if (!hasPermission(actor.role, access)) {
       await ctx.audit.record({
-        actorUserId: actor.userId,
-        actorOrganisationId: actor.organisationId,
+        ...auditActor(actor),
         action: 'access.denied',
         objectType: 'route',
         objectId: `${request.method} ${request.routeOptions.url ?? ''}`,

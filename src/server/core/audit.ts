@@ -3,6 +3,7 @@ import type { Db, Tx } from './db/database.js';
 import { forUpdate, type DialectName } from './db/dialect.js';
 import type { Clock } from './context.js';
 import { newId } from './ids.js';
+import type { Actor } from './access.js';
 
 /**
  * Append-only, hash-chained audit trail. Each event stores the hash of the
@@ -18,6 +19,13 @@ export interface AuditEventInput {
   objectId?: string | null;
   requestId?: string | null;
   outcome?: 'success' | 'denied' | 'failure';
+}
+
+/** Who an event is by: the signed-in person and their organisation. */
+export function auditActor(
+  actor: Actor,
+): Pick<AuditEventInput, 'actorUserId' | 'actorOrganisationId'> {
+  return { actorUserId: actor.userId, actorOrganisationId: actor.organisationId };
 }
 
 export interface AuditRow {

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
-import { verifyAuditChain } from '../../core/audit.js';
+import { auditActor, verifyAuditChain } from '../../core/audit.js';
 import { stockholmDayStartUtc } from '../../core/time.js';
 
 export interface AuditFilter {
@@ -50,8 +50,7 @@ export async function listEvents(ctx: AppContext, actor: Actor, f: AuditFilter, 
   const page = rows.slice(0, f.limit);
   // Reading the audit trail is itself audited.
   await ctx.audit.record({
-    actorUserId: actor.userId,
-    actorOrganisationId: actor.organisationId,
+    ...auditActor(actor),
     action: 'audit.read',
     objectType: 'audit_log',
     requestId,
@@ -78,8 +77,7 @@ export async function verify(ctx: AppContext, actor: Actor, requestId: string) {
   await ctx.audit.flush();
   const result = await verifyAuditChain(ctx.db);
   await ctx.audit.record({
-    actorUserId: actor.userId,
-    actorOrganisationId: actor.organisationId,
+    ...auditActor(actor),
     action: 'audit.verified',
     objectType: 'audit_log',
     requestId,

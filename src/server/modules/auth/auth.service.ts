@@ -30,6 +30,7 @@ import {
   verifyTotp,
 } from '../../core/auth/totp.js';
 import type { Tx } from '../../core/db/database.js';
+import { auditActor } from '../../core/audit.js';
 
 export interface SessionUser {
   id: string;
@@ -217,8 +218,7 @@ export async function verifySecondFactor(
     }
     if (!accepted) return null;
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: method === 'totp' ? 'auth.sign_in' : 'auth.sign_in_recovery_code',
       objectType: 'user',
       objectId: actor.userId,
@@ -229,8 +229,7 @@ export async function verifySecondFactor(
   if (!token) {
     await recordFailure(ctx.db, [{ key, max: MFA_MAX_FAILURES }], now, ctx.config.signInWindowMs);
     await ctx.audit.record({
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'auth.second_factor',
       requestId,
       outcome: 'failure',
@@ -266,8 +265,7 @@ export async function beginTotpEnrolment(
       .execute();
     // Every write is audited, a pending (not yet confirmed) secret included.
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'auth.totp_setup_started',
       objectType: 'user',
       objectId: actor.userId,
@@ -307,8 +305,7 @@ export async function confirmTotpEnrolment(
       .execute();
     await replaceRecoveryCodes(tx, actor.userId, codes, now);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'auth.totp_enabled',
       objectType: 'user',
       objectId: actor.userId,
@@ -376,8 +373,7 @@ export async function regenerateRecoveryCodes(
   await ctx.db.transaction().execute(async (tx) => {
     await replaceRecoveryCodes(tx, actor.userId, codes, ctx.clock.now());
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'auth.recovery_codes_regenerated',
       objectType: 'user',
       objectId: actor.userId,
@@ -409,8 +405,7 @@ export async function disableTotp(
       .execute();
     await tx.deleteFrom('recovery_codes').where('user_id', '=', actor.userId).execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'auth.totp_disabled',
       objectType: 'user',
       objectId: actor.userId,
@@ -429,8 +424,7 @@ export async function signOut(
     if (everywhere) await endAllSessions(tx, actor.userId);
     else await endSession(tx, actor.sessionId);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',
       objectType: 'user',
       objectId: actor.userId,
@@ -623,8 +617,7 @@ export async function changePassword(
       .execute();
     await endAllSessions(tx, actor.userId);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'auth.password_changed',
       objectType: 'user',
       objectId: actor.userId,
@@ -652,8 +645,7 @@ export async function updateProfile(
       .where('id', '=', actor.userId)
       .execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'user.profile_updated',
       objectType: 'user',
       objectId: actor.userId,

@@ -9,6 +9,7 @@ import type { CertificationStatus } from '../../core/reference.js';
 import { detectDocumentType, safeFileName } from '../../core/files.js';
 import { assertServicesExist } from '../services/services.service.js';
 import type { CertificationView, SetCertification } from './certification.schemas.js';
+import { auditActor } from '../../core/audit.js';
 
 /**
  * Certification of support actors for the national support programme. Only
@@ -217,8 +218,7 @@ export async function setCertification(
   await ctx.db.transaction().execute(async (tx) => {
     await writeCertification(ctx, tx, organisationId, input, actor.userId);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'certification.changed',
       objectType: 'organisation',
       objectId: organisationId,
@@ -346,8 +346,7 @@ export async function uploadDocument(
       })
       .execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'certification.document_added',
       objectType: 'certification_document',
       objectId: id,
@@ -374,8 +373,7 @@ export async function readDocument(
     .executeTakeFirst();
   if (!doc) throw new AppError('not_found');
   await ctx.audit.record({
-    actorUserId: actor.userId,
-    actorOrganisationId: actor.organisationId,
+    ...auditActor(actor),
     action: 'certification.document_read',
     objectType: 'certification_document',
     objectId: documentId,
@@ -407,8 +405,7 @@ export async function removeDocument(
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found');
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'certification.document_removed',
       objectType: 'certification_document',
       objectId: documentId,

@@ -8,6 +8,7 @@ import type { Db, Tx } from '../../core/db/database.js';
 import { stockholmDate } from '../../core/time.js';
 import type { ContactRole } from '../../core/reference.js';
 import type { ContactInput, ContactQuery, ContactUpdate, ContactView } from './contacts.schemas.js';
+import { auditActor } from '../../core/audit.js';
 
 /**
  * Contact persons of the partnership's organisations. They are staff data,
@@ -204,8 +205,7 @@ export async function createContact(
     assertMayEditOrganisation(actor, input.organisationId);
     const id = await insertContact(ctx, tx, input, ctx.clock.now().toISOString());
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'contact.created',
       objectType: 'contact_person',
       objectId: id,
@@ -254,8 +254,7 @@ export async function updateContact(
       .execute();
     if (input.roles !== undefined) await setRoles(tx, id, input.roles);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'contact.updated',
       objectType: 'contact_person',
       objectId: id,
@@ -287,8 +286,7 @@ export async function deleteContact(
       .execute();
     await tx.deleteFrom('contact_persons').where('id', '=', id).execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'contact.deleted',
       objectType: 'contact_person',
       objectId: id,

@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../../core/errors.js';
 import { zodFields } from '../../core/http.js';
 import { t, type Locale } from '../../core/i18n.js';
 import { toCsv, toXlsx, type Table } from '../../core/export.js';
-import type { AuditEventInput } from '../../core/audit.js';
+import { auditActor, type AuditEventInput } from '../../core/audit.js';
 import {
   createBody as organisationBody,
   type OrganisationQuery,
@@ -198,8 +198,7 @@ export async function importDirectory(
       for (const { input } of orgInputs) {
         const id = await insertOrganisation(tx, input, now, { prevalidated: true });
         events.push({
-          actorUserId: actor.userId,
-          actorOrganisationId: actor.organisationId,
+          ...auditActor(actor),
           action: 'organisation.imported',
           objectType: 'organisation',
           objectId: id,
@@ -210,8 +209,7 @@ export async function importDirectory(
       for (const { input } of contactInputs) {
         const id = await insertContact(ctx, tx, input, now);
         events.push({
-          actorUserId: actor.userId,
-          actorOrganisationId: actor.organisationId,
+          ...auditActor(actor),
           action: 'contact.imported',
           objectType: 'contact_person',
           objectId: id,
@@ -296,8 +294,7 @@ async function auditExport(
   requestId: string,
 ): Promise<void> {
   await ctx.audit.record({
-    actorUserId: actor.userId,
-    actorOrganisationId: actor.organisationId,
+    ...auditActor(actor),
     action: 'directory.exported',
     objectType: what,
     requestId,

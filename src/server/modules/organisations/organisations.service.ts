@@ -25,6 +25,7 @@ import type {
   OrganisationUpdate,
   OrganisationView,
 } from './organisations.schemas.js';
+import { auditActor } from '../../core/audit.js';
 
 /**
  * The directory of the partnership: who takes part, where, what help they
@@ -418,8 +419,7 @@ export async function createOrganisation(
   return ctx.db.transaction().execute(async (tx) => {
     const id = await insertOrganisation(tx, input, ctx.clock.now().toISOString());
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'organisation.created',
       objectType: 'organisation',
       objectId: id,
@@ -506,8 +506,7 @@ export async function updateOrganisation(
     if (input.languages !== undefined) await setLanguages(tx, id, input.languages);
     if (input.services !== undefined) await setServices(tx, id, input.services);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'organisation.updated',
       objectType: 'organisation',
       objectId: id,

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
+import { auditActor } from '../../core/audit.js';
 
 type Status = 'held' | 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -60,8 +61,7 @@ export async function get(ctx: AppContext, actor: Actor, id: string, requestId: 
   const row = await ctx.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('not_found');
   await ctx.audit.record({
-    actorUserId: actor.userId,
-    actorOrganisationId: actor.organisationId,
+    ...auditActor(actor),
     action: 'outbox.message_read',
     objectType: 'outbox',
     objectId: id,

@@ -3,6 +3,7 @@ import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
 import type { Db, Tx } from '../../core/db/database.js';
 import type { ServiceView } from './services.schemas.js';
+import { auditActor } from '../../core/audit.js';
 
 /** The catalogue of services organisations offer (protected housing, legal counsel, …). */
 
@@ -69,8 +70,7 @@ export async function createService(
       })
       .execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'service.created',
       objectType: 'service',
       objectId: input.code,
@@ -122,8 +122,7 @@ export async function updateService(
       .where('code', '=', code)
       .execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'service.updated',
       objectType: 'service',
       objectId: code,

@@ -8,6 +8,7 @@ import type { Tx } from '../../core/db/database.js';
 import { endAllSessions } from '../../core/auth/sessions.js';
 import { createLinkToken, linkUrl, SETUP_TTL_MS } from '../auth/auth.service.js';
 import type { UserView } from './users.schemas.js';
+import { auditActor } from '../../core/audit.js';
 
 /** User administration (admins only; the route permission says so, the service scopes nothing further). */
 
@@ -106,8 +107,7 @@ export async function readUser(
 ): Promise<UserView> {
   const user = await getUser(ctx, id);
   await ctx.audit.record({
-    actorUserId: actor.userId,
-    actorOrganisationId: actor.organisationId,
+    ...auditActor(actor),
     action: 'user.read',
     objectType: 'user',
     objectId: id,
@@ -185,8 +185,7 @@ export async function createUser(
       locale: input.locale,
     });
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'user.created',
       objectType: 'user',
       objectId: id,
@@ -249,8 +248,7 @@ export async function updateUser(
       (input.organisationId !== undefined && input.organisationId !== user.organisation_id);
     if (scopeChanged) await endAllSessions(tx, id);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: scopeChanged ? 'user.access_changed' : 'user.updated',
       objectType: 'user',
       objectId: id,
@@ -283,8 +281,7 @@ export async function setDisabled(
       .execute();
     if (disabled) await endAllSessions(tx, id);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: disabled ? 'user.disabled' : 'user.enabled',
       objectType: 'user',
       objectId: id,
@@ -305,8 +302,7 @@ export async function endUserSessions(
     if (!user) throw new AppError('not_found');
     const ended = await endAllSessions(tx, id);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'user.sessions_ended',
       objectType: 'user',
       objectId: id,
@@ -332,8 +328,7 @@ export async function resendInvitation(
     if (user.password_hash || user.disabled_at) throw new AppError('conflict');
     await sendInvitation(ctx, tx, { ...user, locale: isLocale(user.locale) ? user.locale : 'sv' });
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'user.invitation_sent',
       objectType: 'user',
       objectId: id,
@@ -365,8 +360,7 @@ export async function resetTwoFactor(
     await tx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
     await endAllSessions(tx, id);
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'user.two_factor_reset',
       objectType: 'user',
       objectId: id,

@@ -5,6 +5,7 @@ import { newId } from '../../core/ids.js';
 import type { Db, Tx } from '../../core/db/database.js';
 import type { WorkingGroupPurpose } from '../../core/reference.js';
 import type { WorkingGroupView } from './working-groups.schemas.js';
+import { auditActor } from '../../core/audit.js';
 
 /**
  * The platform's coordination group and working groups (refer onwards /
@@ -193,8 +194,7 @@ export async function createGroup(
       })
       .execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'working_group.created',
       objectType: 'working_group',
       objectId: id,
@@ -253,8 +253,7 @@ export async function updateGroup(
       .where('id', '=', id)
       .execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: input.closed === true ? 'working_group.closed' : 'working_group.updated',
       objectType: 'working_group',
       objectId: id,
@@ -331,8 +330,7 @@ export async function setMembers(
     }
     await tx.updateTable('working_groups').set({ updated_at: now }).where('id', '=', id).execute();
     await ctx.audit.append(tx, {
-      actorUserId: actor.userId,
-      actorOrganisationId: actor.organisationId,
+      ...auditActor(actor),
       action: 'working_group.members_set',
       objectType: 'working_group',
       objectId: id,
