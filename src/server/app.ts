@@ -37,6 +37,8 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { certificationRoutes } from './modules/certification/certification.routes.js';
 import { workingGroupsRoutes } from './modules/working-groups/working-groups.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { casesRoutes } from './modules/cases/cases.routes.js';
+import { applicationsRoutes } from './modules/applications/applications.routes.js';
 import { auditActor } from './core/audit.js';
 
 export interface BuildOptions {
@@ -280,11 +282,13 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     workingGroupsRoutes(api, ctx);
     auditRoutes(api, ctx);
     outboxRoutes(api, ctx);
+    applicationsRoutes(api, ctx);
   });
   // Modules that take file bodies get their own scope, so their content-type
   // parsers (octet-stream, CSV) do not open the JSON routes to other bodies.
   await app.register(async (scope) => certificationRoutes(scope as unknown as App, ctx));
   await app.register(async (scope) => directoryRoutes(scope as unknown as App, ctx));
+  await app.register(async (scope) => casesRoutes(scope as unknown as App, ctx));
 
   app.addHook('onClose', async () => {
     await ctx.audit.flush();

@@ -29,6 +29,17 @@ export const PERMISSIONS = [
   'certification.manage',
   'audit.read',
   'outbox.read',
+  /** The support programme's catalogues and rates (read) and their settings (manage). */
+  'programme.read',
+  'programme.manage',
+  /** Read cases and their applications: one's own organisation's, or all for the coordinator. */
+  'cases.read',
+  /** Create and change cases and submit applications: staff of the owning (certified) actor. */
+  'cases.write',
+  /** Decide applications: the coordinator. */
+  'applications.decide',
+  /** Second approval of a decision above the limit (four-eyes): a coordinator or an administrator. */
+  'applications.approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -49,6 +60,9 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'certification.manage',
     'audit.read',
     'outbox.read',
+    'programme.read',
+    'programme.manage',
+    'applications.approve',
   ]),
   coordinator: new Set([
     'organisations.manage',
@@ -56,8 +70,20 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'organisations.edit',
     'organisation_members.read',
     'certification.manage',
+    'programme.read',
+    'programme.manage',
+    'cases.read',
+    'applications.decide',
+    'applications.approve',
   ]),
-  actor_staff: new Set(['organisations.read', 'organisations.edit', 'organisation_members.read']),
+  actor_staff: new Set([
+    'organisations.read',
+    'organisations.edit',
+    'organisation_members.read',
+    'programme.read',
+    'cases.read',
+    'cases.write',
+  ]),
   authority_contact: new Set([
     'organisations.read',
     'organisations.edit',

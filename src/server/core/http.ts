@@ -56,6 +56,17 @@ export const CUSTOM_FIELD_CODES = [
   'date_order',
   'required',
   'unknown_service',
+  'children_ages',
+  'police_report_date',
+  'duplicate',
+  'period_too_long',
+  'required_for_type',
+  'not_for_type',
+  'unknown_intervention',
+  'unknown_ground',
+  'not_fewer',
+  'above_applied',
+  'unknown_staff',
 ] as const;
 
 function fieldCode(keyword: string, message: string, params: Record<string, unknown>): string {

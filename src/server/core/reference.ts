@@ -73,3 +73,127 @@ export const COUNTRY_CODES: ReadonlySet<string> = new Set(Object.keys(countries.
 
 /** ISO 639-1 language codes. */
 export const LANGUAGE_CODES: ReadonlySet<string> = new Set(ISO6391.getAllCodes());
+
+/*
+ * The support programme (domain.md §3). Background vocabularies follow the
+ * Human Trafficking Case Data Standard (HTCDS) where it has one, so cases can
+ * be exported in that format.
+ */
+
+/** HTCDS gender: woman, man, non-binary or other, unknown. */
+export const GENDERS = ['woman', 'man', 'non_binary_other', 'unknown'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export const AGE_BANDS = ['under_18', '18_25', '26_30', '31_35', '36_45', '46_plus'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+/** HTCDS exploitation types as recorded by the programme; a case may have several. */
+export const EXPLOITATION_FORMS = [
+  'sexual',
+  'labour',
+  'forced_criminality',
+  'begging',
+  'organ_removal',
+  'other',
+] as const;
+export type ExploitationForm = (typeof EXPLOITATION_FORMS)[number];
+
+export const POLICE_REPORT_ANSWERS = ['yes', 'no', 'unknown'] as const;
+export type PoliceReportAnswer = (typeof POLICE_REPORT_ANSWERS)[number];
+
+export const RESIDENCE_STATUSES = [
+  'asylum_seeker',
+  'undocumented',
+  'eu_citizen',
+  'swedish_citizen',
+  'tut',
+  'permanent_permit',
+  'other',
+] as const;
+export type ResidenceStatus = (typeof RESIDENCE_STATUSES)[number];
+
+/** Residence statuses that give the prerequisite for an integration period. */
+export const INTEGRATION_PREREQUISITE_STATUSES: ReadonlySet<ResidenceStatus> = new Set([
+  'eu_citizen',
+  'swedish_citizen',
+  'tut',
+  'permanent_permit',
+]);
+
+export const HOUSING_SITUATIONS = [
+  'protected_housing',
+  'own_accommodation',
+  'migration_agency_accommodation',
+  'social_services_placement',
+  'with_acquaintances',
+  'homeless',
+  'other',
+  'unknown',
+] as const;
+export type HousingSituation = (typeof HOUSING_SITUATIONS)[number];
+
+export const APPLICATION_TYPES = [
+  'inquiry',
+  'admission',
+  'reflection',
+  'integration',
+  'intervention',
+] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/** Longest period one application may ask for, in days. */
+export const MAX_PERIOD_DAYS: Readonly<Partial<Record<ApplicationType, number>>> = {
+  reflection: 30,
+  integration: 90,
+};
+
+/**
+ * Where an application stands: in the coordinator's queue (`submitted`,
+ * `under_processing`), waiting for the actor (`information_requested`),
+ * waiting for a second approver (`awaiting_approval`), or `decided`.
+ */
+export const APPLICATION_STATUSES = [
+  'submitted',
+  'under_processing',
+  'information_requested',
+  'awaiting_approval',
+  'decided',
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const DECISION_OUTCOMES = [
+  'granted',
+  'partially_granted',
+  'granted_with_condition',
+  'denied',
+  'information_requested',
+  'under_processing',
+] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** Outcomes that end the processing of an application (the others keep it open). */
+export const FINAL_OUTCOMES: ReadonlySet<DecisionOutcome> = new Set([
+  'granted',
+  'partially_granted',
+  'granted_with_condition',
+  'denied',
+]);
+
+export const INTERVENTION_UNITS = ['item', 'session', 'hour'] as const;
+export type InterventionUnit = (typeof INTERVENTION_UNITS)[number];
+
+/** Who pays for an intervention category: the programme, the actor itself, or another authority. */
+export const COST_RESPONSIBILITIES = ['programme', 'actor', 'authority'] as const;
+export type CostResponsibility = (typeof COST_RESPONSIBILITIES)[number];
+
+/** Rule checks the coordinator sees as warnings, with reasons (domain.md §3). */
+export const RULE_WARNINGS = [
+  'police_report',
+  'reflection_over_30_days',
+  'integration_without_prerequisite',
+  'period_passed',
+  'actor_responsibility',
+  'authority_responsibility',
+  'above_cap',
+] as const;
+export type RuleWarning = (typeof RULE_WARNINGS)[number];

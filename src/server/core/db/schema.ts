@@ -238,6 +238,178 @@ export interface SettingTable {
   value: string;
 }
 
+export interface ProgrammeTable {
+  id: string;
+  name: string;
+  code_prefix: string;
+  last_case_number: number;
+  approval_limit_ore: number | null;
+  created_at: string;
+}
+
+/** One pseudonymised person in the support programme; no name or identity number. */
+export interface CaseTable {
+  id: string;
+  programme_id: string;
+  number: number;
+  /** Display code, e.g. NSP001; unique per programme. */
+  code: string;
+  owner_organisation_id: string;
+  /** 1 when only named staff of the owning organisation may see the case. */
+  protected_identity: number;
+  /** AES-256-GCM; shown only to the owning organisation's staff, audited on every view. */
+  identity_note_enc: string | null;
+  nationality: string | null;
+  gender: string;
+  age_band: string;
+  children_count: number;
+  /** JSON array of ages in years. */
+  children_ages: string;
+  children_in_home_country: number;
+  /** JSON array of exploitation form codes. */
+  exploitation_forms: string;
+  /** JSON array of ISO 3166 alpha-2 codes. */
+  exploitation_countries: string;
+  police_report: string;
+  police_report_date: string | null;
+  residence_status: string;
+  housing_situation: string;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+export interface CaseProtectedStaffTable {
+  case_id: string;
+  user_id: string;
+}
+
+export interface CaseOwnershipChangeTable {
+  id: string;
+  case_id: string;
+  from_organisation_id: string;
+  to_organisation_id: string;
+  reason_enc: string;
+  at: string;
+  by_user_id: string | null;
+}
+
+export interface CaseNoteTable {
+  id: string;
+  case_id: string;
+  body_enc: string;
+  organisation_id: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface CaseAttachmentTable {
+  id: string;
+  case_id: string;
+  file_name_enc: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content_enc: Buffer;
+  uploaded_at: string;
+  uploaded_by: string | null;
+}
+
+export interface RateScheduleTable {
+  id: string;
+  valid_from: string;
+  valid_to: string | null;
+  reflection_daily_ore: number;
+  reflection_child_daily_ore: number;
+  protection_daily_ore: number;
+  integration_daily_ore: number;
+  integration_child_daily_ore: number;
+  created_at: string;
+}
+
+export interface InterventionCategoryTable {
+  code: string;
+  name_sv: string;
+  name_en: string;
+  unit: string;
+  unit_price_ore: number | null;
+  cap_ore: number | null;
+  responsibility: string;
+  sort_order: number;
+  retired_at: string | null;
+  updated_at: string;
+}
+
+export interface DecisionGroundTable {
+  code: string;
+  name_sv: string;
+  name_en: string;
+  sort_order: number;
+}
+
+export interface ApplicationTable {
+  id: string;
+  programme_id: string;
+  case_id: string | null;
+  organisation_id: string;
+  type: string;
+  status: string;
+  period_from: string | null;
+  period_to: string | null;
+  days: number | null;
+  intervention_code: string | null;
+  quantity: number | null;
+  unit_cost_ore: number | null;
+  children_count: number;
+  protection_24h: number;
+  deductions_ore: number;
+  deductions_by: string | null;
+  amount_ore: number;
+  rate_schedule_id: string | null;
+  justification_enc: string;
+  /** JSON array of rule warnings. */
+  warnings: string;
+  submitted_date: string;
+  submitted_at: string;
+  submitted_by: string | null;
+  queued_at: string;
+  current_decision_id: string | null;
+  decided_at: string | null;
+  version: number;
+}
+
+export interface ApplicationMessageTable {
+  id: string;
+  application_id: string;
+  kind: string;
+  body_enc: string;
+  at: string;
+  by_user_id: string | null;
+}
+
+export interface DecisionTable {
+  id: string;
+  application_id: string;
+  sequence: number;
+  outcome: string;
+  /** JSON array of ground codes. */
+  grounds: string;
+  rationale_enc: string;
+  granted_days: number | null;
+  granted_quantity: number | null;
+  granted_amount_ore: number;
+  condition_enc: string | null;
+  condition_ends_on: string | null;
+  supersedes_id: string | null;
+  approval_status: string;
+  decided_at: string;
+  decided_by: string | null;
+  approved_at: string | null;
+  approved_by: string | null;
+  approval_comment_enc: string | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   users: UserTable;
@@ -261,4 +433,16 @@ export interface Database {
   certification_documents: CertificationDocumentTable;
   working_groups: WorkingGroupTable;
   working_group_members: WorkingGroupMemberTable;
+  programmes: ProgrammeTable;
+  cases: CaseTable;
+  case_protected_staff: CaseProtectedStaffTable;
+  case_ownership_changes: CaseOwnershipChangeTable;
+  case_notes: CaseNoteTable;
+  case_attachments: CaseAttachmentTable;
+  rate_schedules: RateScheduleTable;
+  intervention_categories: InterventionCategoryTable;
+  decision_grounds: DecisionGroundTable;
+  applications: ApplicationTable;
+  application_messages: ApplicationMessageTable;
+  decisions: DecisionTable;
 }
