@@ -24,6 +24,7 @@ import {
 import { insertOrganisation } from '../server/modules/organisations/organisations.service.js';
 import { insertContact } from '../server/modules/contacts/contacts.service.js';
 import { writeCertification } from '../server/modules/certification/certification.service.js';
+import { loadDemoProgramme } from './demo-programme.js';
 import {
   buildCliContext,
   CliError,
@@ -361,6 +362,8 @@ async function loadDemo(config: Config, handle: DatabaseHandle): Promise<void> {
       objectId: 'demo',
     });
   });
+  // The programme's cases go through its services, each in its own transaction, like the API.
+  await loadDemoProgramme(ctx);
 }
 
 async function printCredentials(config: Config, handle: DatabaseHandle): Promise<void> {

@@ -90,7 +90,15 @@ describe(`slussa demo (${TEST_DB})`, () => {
           ]),
         );
         // The directory is filled in too: contact persons, certified shelters, working groups.
-        const count = async (table: 'contact_persons' | 'certifications' | 'working_groups') =>
+        const count = async (
+          table:
+            | 'contact_persons'
+            | 'certifications'
+            | 'working_groups'
+            | 'cases'
+            | 'applications'
+            | 'decisions',
+        ) =>
           Number(
             (
               await db
@@ -102,6 +110,12 @@ describe(`slussa demo (${TEST_DB})`, () => {
         expect(await count('contact_persons')).toBeGreaterThanOrEqual(10);
         expect(await count('certifications')).toBeGreaterThanOrEqual(2);
         expect(await count('working_groups')).toBeGreaterThanOrEqual(3);
+        // The support programme: cases with applications, some decided, some in the queue.
+        expect(await count('cases')).toBe(4);
+        expect(await count('applications')).toBe(6);
+        expect(await count('decisions')).toBe(2);
+        const codes = await db.selectFrom('cases').select('code').orderBy('number').execute();
+        expect(codes.map((c) => c.code)).toEqual(['NSP001', 'NSP002', 'NSP003', 'NSP004']);
         const flag = await db
           .selectFrom('settings')
           .selectAll()
