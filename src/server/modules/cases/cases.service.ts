@@ -362,7 +362,15 @@ async function timeline(
       .selectFrom('decisions as d')
       .innerJoin('applications as a', 'a.id', 'd.application_id')
       .leftJoin('users as u', 'u.id', 'd.decided_by')
-      .select(['d.id', 'd.application_id', 'a.type', 'd.outcome', 'd.decided_at', 'u.name'])
+      .select([
+        'd.id',
+        'd.application_id',
+        'a.type',
+        'd.outcome',
+        'd.rationale_enc',
+        'd.decided_at',
+        'u.name',
+      ])
       .where('a.case_id', '=', row.id)
       .where('d.approval_status', '=', 'final')
       .execute(),
@@ -422,6 +430,8 @@ async function timeline(
         applicationId: d.application_id,
         applicationType: d.type,
         outcome: d.outcome,
+        // The applicant sees the rationale in the case (an information request: the question).
+        text: ctx.crypto.decrypt(d.rationale_enc),
       }),
     ),
     ...messages
