@@ -39,6 +39,11 @@ import { ROLES, type Role } from '../src/server/core/access.js';
 import { createLinkToken } from '../src/server/modules/auth/auth.service.js';
 import { newId } from '../src/server/core/ids.js';
 import { createHash } from 'node:crypto';
+import {
+  isCertifiedOn,
+  writeCertification,
+} from '../src/server/modules/certification/certification.service.js';
+import { caseBody, reflectionBody } from './programme-fixture.js';
 
 type Outcome = 'A' | 'F' | 'N' | 'U' | 'M' | 'B';
 const A = 'A' as const;
@@ -65,6 +70,17 @@ const MANAGERS = roles(A, A, F, F, F);
 const EDITORS = roles(A, A, A, A, F);
 /** Records only the organisation itself (and the cross-organisation roles) may see: 404 to others. */
 const OWN_RECORDS_OTHER = roles(A, A, N, N, N);
+/** cases.read: the coordinator and actor staff (administrators do not read cases). */
+const CASE_READERS = roles(F, A, A, F, F);
+/** cases.read on another organisation's case: the coordinator; staff elsewhere do not learn it exists. */
+const CASE_READERS_OTHER = roles(F, A, N, F, F);
+/** cases.write: staff of the owning (certified) actor only. */
+const CASE_WRITERS = roles(F, F, A, F, F);
+const CASE_WRITERS_OTHER = roles(F, F, N, F, F);
+/** applications.decide: the coordinator. */
+const DECIDERS = roles(F, A, F, F, F);
+/** applications.approve: the coordinator and administrators (four-eyes). */
+const APPROVERS = roles(A, A, F, F, F);
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const NEW_PASSWORD = 'Matrisens-nya-lösenord-2026';
@@ -158,6 +174,94 @@ async function groupOf(c: CaseContext): Promise<string> {
     })
     .execute();
   return id;
+}
+
+/** Certifies an organisation for the support programme (today falls within the period). */
+async function certified(c: CaseContext, organisationId: string): Promise<string> {
+  if (await isCertifiedOn(c.t.ctx.db, organisationId, '2026-11-23')) return organisationId;
+  await c.t.ctx.db.transaction().execute((tx) =>
+    writeCertification(
+      c.t.ctx,
+      tx,
+      organisationId,
+      {
+        status: 'certified',
+        certifiedFrom: '2026-01-01',
+        certifiedTo: '2027-12-31',
+        reviewDate: null,
+        services: [],
+        conditions: null,
+        reason: 'Kvalitetsgranskning godkänd.',
+        expectedVersion: 0,
+      },
+      null,
+    ),
+  );
+  return organisationId;
+}
+
+/** A request as someone else (setting up the state a row needs); fails loudly if refused. */
+async function setUp(
+  c: CaseContext,
+  role: Role,
+  organisationId: string,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<LightMyRequestResponse> {
+  const user = await createUser(c.t, role, organisationId);
+  const res = await call(c.t, {
+    method,
+    url,
+    body,
+    cookie: await sessionFor(c.t, user.id),
+    remoteAddress: uniqueAddress(),
+    ...(headers ? { headers } : {}),
+  });
+  if (res.statusCode >= 300)
+    throw new Error(`set-up ${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res;
+}
+
+/** A case of the support programme owned by the target organisation (certified), made by its staff. */
+async function caseIn(c: CaseContext): Promise<string> {
+  await certified(c, c.targetOrg);
+  const res = await setUp(c, 'actor_staff', c.targetOrg, 'POST', '/api/cases', caseBody());
+  return String(jsonObject(res).id);
+}
+
+/** A reflection application on a case of the target organisation, waiting in the queue. */
+async function applicationIn(c: CaseContext): Promise<string> {
+  const caseId = await caseIn(c);
+  const res = await setUp(
+    c,
+    'actor_staff',
+    c.targetOrg,
+    'POST',
+    '/api/applications',
+    reflectionBody(caseId),
+  );
+  return String(jsonObject(res).id);
+}
+
+/** A coordinator's decision on an application, as a coordinator other than the column's. */
+async function decisionOn(c: CaseContext, applicationId: string, outcome: string): Promise<string> {
+  const res = await setUp(
+    c,
+    'coordinator',
+    await createOrganisation(c.t),
+    'POST',
+    `/api/applications/${applicationId}/decisions`,
+    {
+      expectedVersion: 1,
+      outcome,
+      grounds: ['information_missing'],
+      rationale: 'Beslutsunderlag.',
+    },
+  );
+  const decisions = jsonObject(res).decisions as Array<{ id: string }>;
+  return decisions[0]?.id ?? '';
 }
 
 interface RouteSpec {
@@ -804,6 +908,315 @@ const MATRIX: Record<string, RouteSpec> = {
         text: 'Text',
       });
       return { url: `/api/outbox/${id}` };
+    },
+  },
+
+  // --- support programme: cases ----------------------------------------------------
+  'GET /api/cases': {
+    ok: 200,
+    own: CASE_READERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/cases' }),
+  },
+  'POST /api/cases': {
+    ok: 201,
+    own: CASE_WRITERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      await certified(c, c.ownOrg);
+      return { url: '/api/cases', body: caseBody({ identityNote: 'Matris' }) };
+    },
+  },
+  'GET /api/case-staff': {
+    ok: 200,
+    own: CASE_WRITERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/case-staff' }),
+  },
+  'GET /api/case-transfer-targets': {
+    ok: 200,
+    own: CASE_READERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/case-transfer-targets' }),
+  },
+  'GET /api/cases/:id': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_READERS,
+    other: CASE_READERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({ url: `/api/cases/${await caseIn(c)}` }),
+  },
+  'PUT /api/cases/:id/background': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/cases/${await caseIn(c)}/background`,
+      body: {
+        expectedVersion: 1,
+        background: caseBody({ background: { ageBand: '26_30' } }).background,
+      },
+    }),
+  },
+  'PUT /api/cases/:id/protection': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/cases/${await caseIn(c)}/protection`,
+      body: { expectedVersion: 1, protectedIdentity: true, protectedStaffUserIds: [] },
+    }),
+  },
+  'GET /api/cases/:id/identity-note': {
+    ok: 200,
+    target: 'organisation',
+    // Only the owning organisation's staff; not even the coordinator.
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({ url: `/api/cases/${await caseIn(c)}/identity-note` }),
+  },
+  'PUT /api/cases/:id/identity-note': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/cases/${await caseIn(c)}/identity-note`,
+      body: { identityNote: 'Ny uppgift' },
+    }),
+  },
+  'POST /api/cases/:id/transfer': {
+    ok: 200,
+    target: 'organisation',
+    // The owning staff or the coordinator move a case.
+    own: CASE_READERS,
+    other: CASE_READERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await caseIn(c);
+      const to = await certified(c, await createOrganisation(c.t));
+      return {
+        url: `/api/cases/${id}/transfer`,
+        body: { expectedVersion: 1, toOrganisationId: to, reason: 'Personen flyttar.' },
+      };
+    },
+  },
+  'POST /api/cases/:id/notes': {
+    ok: 201,
+    target: 'organisation',
+    own: CASE_READERS,
+    other: CASE_READERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/cases/${await caseIn(c)}/notes`,
+      body: { text: 'Anteckning' },
+    }),
+  },
+  'POST /api/cases/:id/attachments': {
+    ok: 201,
+    target: 'organisation',
+    own: CASE_READERS,
+    other: CASE_READERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/cases/${await caseIn(c)}/attachments`,
+      body: PDF,
+      headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'intyg.pdf' },
+    }),
+  },
+  'GET /api/cases/:id/attachments/:attachmentId': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_READERS,
+    other: CASE_READERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await caseIn(c);
+      const res = await setUp(
+        c,
+        'actor_staff',
+        c.targetOrg,
+        'POST',
+        `/api/cases/${id}/attachments`,
+        PDF,
+        {
+          'content-type': 'application/octet-stream',
+          'x-file-name': 'intyg.pdf',
+        },
+      );
+      return { url: `/api/cases/${id}/attachments/${String(jsonObject(res).id)}` };
+    },
+  },
+
+  // --- support programme: catalogues, applications, decisions, approvals --------------
+  'GET /api/programme': {
+    ok: 200,
+    own: roles(A, A, A, F, F),
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/programme' }),
+  },
+  'PUT /api/programme/settings': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/programme/settings', body: { approvalLimitOre: null } }),
+  },
+  'PUT /api/programme/interventions/:code': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({
+      url: '/api/programme/interventions/matrix_item',
+      body: {
+        nameSv: 'Matrispost',
+        nameEn: 'Matrix item',
+        unit: 'item',
+        unitPriceOre: null,
+        capOre: 100_000,
+        responsibility: 'programme',
+        retired: false,
+      },
+    }),
+  },
+  'POST /api/applications/quote': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      await certified(c, c.ownOrg);
+      return { url: '/api/applications/quote', body: reflectionBody(await caseIn(c)) };
+    },
+  },
+  'POST /api/applications': {
+    ok: 201,
+    target: 'organisation',
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      await certified(c, c.ownOrg);
+      return { url: '/api/applications', body: reflectionBody(await caseIn(c)) };
+    },
+  },
+  'GET /api/applications': {
+    ok: 200,
+    own: CASE_READERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/applications?status=open' }),
+  },
+  'GET /api/applications/:id': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_READERS,
+    other: CASE_READERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({ url: `/api/applications/${await applicationIn(c)}` }),
+  },
+  'POST /api/applications/:id/decisions': {
+    ok: 200,
+    target: 'organisation',
+    own: DECIDERS,
+    other: DECIDERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/applications/${await applicationIn(c)}/decisions`,
+      body: {
+        expectedVersion: 1,
+        outcome: 'granted',
+        grounds: ['meets_criteria'],
+        rationale: 'Uppfyller kriterierna.',
+      },
+    }),
+  },
+  'POST /api/applications/:id/answer': {
+    ok: 200,
+    target: 'organisation',
+    own: CASE_WRITERS,
+    other: CASE_WRITERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await applicationIn(c);
+      await decisionOn(c, id, 'information_requested');
+      return { url: `/api/applications/${id}/answer`, body: { expectedVersion: 2, text: 'Svar.' } };
+    },
+  },
+  'GET /api/approvals': {
+    ok: 200,
+    own: APPROVERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/approvals' }),
+  },
+  'POST /api/decisions/:id/approval': {
+    ok: 200,
+    own: APPROVERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await applicationIn(c);
+      // Any amount needs a second approval while the decision is made.
+      await c.t.ctx.db.updateTable('programmes').set({ approval_limit_ore: 1 }).execute();
+      try {
+        const decisionId = await decisionOn(c, id, 'granted');
+        return { url: `/api/decisions/${decisionId}/approval`, body: { approve: true } };
+      } finally {
+        await c.t.ctx.db.updateTable('programmes').set({ approval_limit_ore: null }).execute();
+      }
     },
   },
 };

@@ -20,19 +20,38 @@ import {
 } from './harness.js';
 import { MAX_DOCUMENT_BYTES } from '../src/server/core/files.js';
 import { MAX_IMPORT_BYTES } from '../src/server/modules/directory/directory.csv.js';
+import { hasPermission, type Role } from '../src/server/core/access.js';
+import { writeCertification } from '../src/server/modules/certification/certification.service.js';
 
 /** Valid values for path parameters other than `:id`. */
 const PARAMS: Record<string, string> = {
   code: 'protection_24h',
   kind: 'organisations',
   documentId: '01890000-0000-7000-8000-000000000001',
+  attachmentId: '01890000-0000-7000-8000-000000000002',
 };
 
 /** Routes that take files have their own body limits. */
 const BODY_LIMITS: Record<string, number> = {
   'POST /api/organisations/:id/certification/documents': MAX_DOCUMENT_BYTES,
   'POST /api/directory/import/:kind': MAX_IMPORT_BYTES,
+  'POST /api/cases/:id/attachments': MAX_DOCUMENT_BYTES,
 };
+
+/**
+ * Who sends the requests: an administrator, or for routes administrators may
+ * not use (the support programme's cases and decisions) the coordinator or
+ * staff of a certified actor, so that every route's input handling is reached.
+ */
+function callerFor(r: RouteSchema): Extract<Role, 'admin' | 'coordinator' | 'actor_staff'> {
+  const access = r.access;
+  if (access === 'public' || access === 'session' || access === 'signed_in') return 'admin';
+  const role = (['admin', 'coordinator', 'actor_staff'] as const).find((x) =>
+    hasPermission(x, access),
+  );
+  if (!role) throw new Error(`no role may use ${r.method} ${r.url}`);
+  return role;
+}
 
 // Successful reads of the audit log are themselves audited; checked separately below.
 const IGNORE = ['sessions.last_seen_at', 'audit_events', 'audit_head'];
@@ -68,6 +87,7 @@ function wrongTypeFor(schema: JsonSchema): unknown {
 describe(`bad input on every route (${TEST_DB})`, () => {
   let t: TestApp;
   let cookie: string;
+  let cookies: Record<'admin' | 'coordinator' | 'actor_staff', string>;
   let adminId: string;
   let routes: RouteSchema[];
   let before: Record<string, string>;
@@ -77,6 +97,30 @@ describe(`bad input on every route (${TEST_DB})`, () => {
     const admin = await createUser(t, 'admin', org);
     adminId = admin.id;
     cookie = await sessionFor(t, admin.id);
+    const ngo = await createOrganisation(t);
+    await t.ctx.db.transaction().execute((tx) =>
+      writeCertification(
+        t.ctx,
+        tx,
+        ngo,
+        {
+          status: 'certified',
+          certifiedFrom: '2026-01-01',
+          certifiedTo: '2027-12-31',
+          reviewDate: null,
+          services: [],
+          conditions: null,
+          reason: 'Kvalitetsgranskning godkänd.',
+          expectedVersion: 0,
+        },
+        null,
+      ),
+    );
+    cookies = {
+      admin: cookie,
+      coordinator: await sessionFor(t, (await createUser(t, 'coordinator', org)).id),
+      actor_staff: await sessionFor(t, (await createUser(t, 'actor_staff', ngo)).id),
+    };
     routes = routeSchemas(t);
     before = await fingerprint(t, IGNORE);
   });
@@ -99,7 +143,7 @@ describe(`bad input on every route (${TEST_DB})`, () => {
       remoteAddress: uniqueAddress(),
       headers: {
         origin: ORIGIN,
-        cookie,
+        cookie: cookies[callerFor(r)],
         'accept-language': opts.lang ?? 'en',
         ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
       },
@@ -341,7 +385,10 @@ describe(`bad input on every route (${TEST_DB})`, () => {
     expect(await fingerprint(t, IGNORE)).toEqual(before);
     await t.ctx.audit.flush();
     const events = await t.ctx.db.selectFrom('audit_events').select('action').execute();
-    // Only audited reads that succeeded (the audit log itself, exports) were recorded.
-    for (const e of events) expect(e.action).toMatch(/^(audit\.read|directory\.exported)$/);
+    // Only audited reads that succeeded (the audit log itself, exports, case and application lists) were recorded.
+    for (const e of events)
+      expect(e.action).toMatch(
+        /^(audit\.read|directory\.exported|case\.listed|application\.listed)$/,
+      );
   });
 });

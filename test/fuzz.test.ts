@@ -1,6 +1,9 @@
 /**
  * Fuzzing every route of the route table with fast-check: malformed bodies,
- * query strings and path parameters, sent as an administrator and anonymously.
+ * query strings and path parameters, sent anonymously and as someone who may
+ * use the route (an administrator; for the support programme's cases and
+ * decisions, which administrators may not use, the coordinator or staff of a
+ * certified actor).
  * No answer may be a 5xx or show internals, and a refused request must leave
  * the database as it was. Deterministic: a fixed seed per route.
  * FUZZ_RUNS sets the runs per route and caller (default 30).
@@ -25,6 +28,9 @@ import {
   type TestUser,
 } from './harness.js';
 import { verifyAuditChain } from '../src/server/core/audit.js';
+import { hasPermission, type Role } from '../src/server/core/access.js';
+import { writeCertification } from '../src/server/modules/certification/certification.service.js';
+import { caseBody, reflectionBody } from './programme-fixture.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const SEED = 20261123;
@@ -139,7 +145,7 @@ function encode(s: string): string {
 }
 
 interface FuzzRequest {
-  as: 'admin' | 'anonymous';
+  as: 'caller' | 'anonymous';
   /** Path parameters by name, already percent-encoded. */
   params: Record<string, string>;
   query: string;
@@ -237,11 +243,22 @@ function requestArbitrary(r: RouteSchema, knownIds: string[]): fc.Arbitrary<Fuzz
           },
         );
   return fc.record({
-    as: fc.constantFrom('admin' as const, 'anonymous' as const),
+    as: fc.constantFrom('caller' as const, 'anonymous' as const),
     params,
     query,
     body,
   });
+}
+
+/** The signed-in caller of a route: an administrator where allowed, else the coordinator or actor staff. */
+function callerFor(r: RouteSchema): Extract<Role, 'admin' | 'coordinator' | 'actor_staff'> {
+  const access = r.access;
+  if (access === 'public' || access === 'session' || access === 'signed_in') return 'admin';
+  const role = (['admin', 'coordinator', 'actor_staff'] as const).find((x) =>
+    hasPermission(x, access),
+  );
+  if (!role) throw new Error(`no role may use ${r.method} ${r.url}`);
+  return role;
 }
 
 const seedOf = (key: string): number =>
@@ -251,6 +268,8 @@ describe(`fuzzing every route (${TEST_DB})`, () => {
   let t: TestApp;
   let admin: TestUser;
   let cookie: string;
+  let staffCookie: string;
+  let coordinatorCookie: string;
   let knownIds: string[];
   let routes: RouteSchema[];
   beforeAll(async () => {
@@ -267,6 +286,82 @@ describe(`fuzzing every route (${TEST_DB})`, () => {
     });
     knownIds = [admin.id, member.id, org, other, mail];
     cookie = await sessionFor(t, admin.id);
+    // The support programme: a certified actor with a case, an application, a
+    // decision waiting for approval and an attachment, so fuzzed ids can hit them.
+    const ngo = await createOrganisation(t, 'Fuzzboendet');
+    await t.ctx.db.transaction().execute((tx) =>
+      writeCertification(
+        t.ctx,
+        tx,
+        ngo,
+        {
+          status: 'certified',
+          certifiedFrom: '2026-01-01',
+          certifiedTo: '2027-12-31',
+          reviewDate: null,
+          services: [],
+          conditions: null,
+          reason: 'Kvalitetsgranskning godkänd.',
+          expectedVersion: 0,
+        },
+        null,
+      ),
+    );
+    const staff = await createUser(t, 'actor_staff', ngo);
+    const coordinator = await createUser(t, 'coordinator', org);
+    const decider = await createUser(t, 'coordinator', org);
+    staffCookie = await sessionFor(t, staff.id);
+    coordinatorCookie = await sessionFor(t, coordinator.id);
+    const asUser = async (
+      c: string,
+      url: string,
+      body: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const raw = Buffer.isBuffer(body);
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          origin: ORIGIN,
+          cookie: c,
+          'content-type': raw ? 'application/octet-stream' : 'application/json',
+          ...headers,
+        },
+        payload: raw ? body : JSON.stringify(body),
+      });
+      if (res.statusCode >= 300)
+        throw new Error(`fuzz set-up ${url}: ${res.statusCode} ${res.body}`);
+      return res.json() as { id: string; decisions?: Array<{ id: string }> };
+    };
+    const kase = await asUser(staffCookie, '/api/cases', caseBody());
+    const application = await asUser(staffCookie, '/api/applications', reflectionBody(kase.id));
+    const attachment = await asUser(
+      staffCookie,
+      `/api/cases/${kase.id}/attachments`,
+      Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1'),
+      { 'x-file-name': 'fuzz.pdf' },
+    );
+    await t.ctx.db.updateTable('programmes').set({ approval_limit_ore: 1 }).execute();
+    const decided = await asUser(
+      await sessionFor(t, decider.id),
+      `/api/applications/${application.id}/decisions`,
+      {
+        expectedVersion: 1,
+        outcome: 'granted',
+        grounds: ['meets_criteria'],
+        rationale: 'Fuzz.',
+      },
+    );
+    knownIds.push(
+      ngo,
+      staff.id,
+      coordinator.id,
+      kase.id,
+      application.id,
+      attachment.id,
+      decided.decisions?.[0]?.id ?? '',
+    );
     routes = routeSchemas(t);
   });
   afterAll(async () => {
@@ -316,7 +411,14 @@ describe(`fuzzing every route (${TEST_DB})`, () => {
           const path = r.url.replace(/:(\w+)/g, (_m, name: string) => req.params[name] ?? 'x');
           const url = `${path}${req.query ? `?${req.query}` : ''}`;
           const headers: Record<string, string> = { origin: ORIGIN };
-          if (req.as === 'admin') headers.cookie = cookie;
+          const caller = callerFor(r);
+          if (req.as === 'caller')
+            headers.cookie =
+              caller === 'admin'
+                ? cookie
+                : caller === 'coordinator'
+                  ? coordinatorCookie
+                  : staffCookie;
           let payload: string | undefined;
           if (req.body.kind === 'json') {
             headers['content-type'] = 'application/json';
@@ -343,7 +445,7 @@ describe(`fuzzing every route (${TEST_DB})`, () => {
             for (const e of added) expect(e.outcome, `${label}: ${e.action}`).not.toBe('success');
           } else {
             // An accepted request may have ended the administrator's session (sign-out, a new password).
-            if (req.as === 'admin' && !(await sessionAlive()))
+            if (req.as === 'caller' && caller === 'admin' && !(await sessionAlive()))
               cookie = await sessionFor(t, admin.id);
             before = await fingerprint(t, ignore);
           }

@@ -99,3 +99,79 @@ export async function programmeFixture(t: TestApp): Promise<ProgrammeFixture> {
     as: (who, method, url, body) => call(t, { method, url, body, cookie: users[who].cookie }),
   };
 }
+
+/** What a case is created with; tests override what they are about. */
+export interface CaseOptions {
+  background?: Record<string, unknown>;
+  protectedIdentity?: boolean;
+  protectedStaffUserIds?: string[];
+  identityNote?: string | null;
+}
+
+export function caseBody(o: CaseOptions = {}) {
+  return {
+    background: { ...BACKGROUND, ...(o.background ?? {}) },
+    protectedIdentity: o.protectedIdentity ?? false,
+    protectedStaffUserIds: o.protectedStaffUserIds ?? [],
+    identityNote: o.identityNote ?? null,
+  };
+}
+
+/** Creates a case through the API (as staffA unless told); fails loudly otherwise. */
+export async function newCase(
+  f: ProgrammeFixture,
+  o: CaseOptions = {},
+  who: PersonKey = 'staffA',
+): Promise<{ id: string; code: string }> {
+  const res = await f.as(who, 'POST', '/api/cases', caseBody(o));
+  if (res.statusCode !== 201) throw new Error(`case not created: ${res.statusCode} ${res.body}`);
+  return res.json() as { id: string; code: string };
+}
+
+/** A reflection period of 30 days in December 2026 (after the test clock's today, 2026-11-23). */
+export function reflectionBody(caseId: string, patch: Record<string, unknown> = {}) {
+  return {
+    caseId,
+    type: 'reflection',
+    periodFrom: '2026-12-01',
+    periodTo: '2026-12-30',
+    childrenCount: 1,
+    justification: 'Behöver en trygg period av vila och stöd.',
+    ...patch,
+  };
+}
+
+/** Submits an application through the API (as staffA unless told); returns its id. */
+export async function submitApplication(
+  f: ProgrammeFixture,
+  body: Record<string, unknown>,
+  who: PersonKey = 'staffA',
+): Promise<string> {
+  const res = await f.as(who, 'POST', '/api/applications', body);
+  if (res.statusCode !== 201)
+    throw new Error(`application not submitted: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: string }).id;
+}
+
+/** The application's current version, as the coordinator sees it. */
+export async function applicationVersion(f: ProgrammeFixture, id: string): Promise<number> {
+  const res = await f.as('coordinator', 'GET', `/api/applications/${id}`);
+  if (res.statusCode !== 200)
+    throw new Error(`application not read: ${res.statusCode} ${res.body}`);
+  return (res.json() as { version: number }).version;
+}
+
+/** Decides an application (as the coordinator unless told) at its current version. */
+export async function decideApplication(
+  f: ProgrammeFixture,
+  id: string,
+  body: Record<string, unknown>,
+  who: PersonKey = 'coordinator',
+) {
+  return f.as(who, 'POST', `/api/applications/${id}/decisions`, {
+    expectedVersion: await applicationVersion(f, id),
+    grounds: ['meets_criteria'],
+    rationale: 'Uppfyller kriterierna enligt underlaget.',
+    ...body,
+  });
+}

@@ -36,7 +36,7 @@ export function applicationsRoutes(app: App, ctx: AppContext): void {
   app.post('/api/applications/quote', {
     config: { access: 'cases.write' },
     schema: { tags, body: s.applicationInput, response: { 200: s.quoteReply } },
-    handler: (req) => apps.quote(ctx, requireActor(req.actor), req.body),
+    handler: (req) => apps.quote(ctx, requireActor(req.actor), req.body, req.id),
   });
 
   app.post('/api/applications', {

@@ -267,9 +267,22 @@ async function prepare(
 }
 
 /** What an application would cost and which warnings the coordinator would see; nothing is stored. */
-export async function quote(ctx: AppContext, actor: Actor, input: ApplicationInput) {
+export async function quote(
+  ctx: AppContext,
+  actor: Actor,
+  input: ApplicationInput,
+  requestId: string,
+) {
   const today = await assertCertifiedToday(ctx, ctx.db, actor);
   const p = await prepare(ctx, ctx.db, actor, input, today);
+  // A quote reads the case (its warnings carry the case's facts): audited like every read.
+  await ctx.audit.record({
+    ...auditActor(actor),
+    action: 'application.quoted',
+    objectType: 'case',
+    objectId: input.caseId,
+    requestId,
+  });
   return { breakdown: p.breakdown, warnings: p.warnings };
 }
 
