@@ -97,10 +97,13 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .columns(['programme_id', 'code'])
     .unique()
     .execute();
+  // The coordinator's case list, newest first.
+  await db.schema.createIndex('cases_number').on('cases').column('number').execute();
+  // A staff member's case list: their organisation's cases, protected ones filtered, newest first.
   await db.schema
     .createIndex('cases_owner')
     .on('cases')
-    .columns(['owner_organisation_id', 'number'])
+    .columns(['owner_organisation_id', 'protected_identity', 'number'])
     .execute();
 
   // Staff named on a case with protected identity: only they (of the owning organisation) see it.
@@ -247,7 +250,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema
     .createIndex('applications_queue')
     .on('applications')
-    .columns(['programme_id', 'status', 'queued_at'])
+    .columns(['status', 'queued_at', 'id'])
     .execute();
   await db.schema
     .createIndex('applications_case')
@@ -306,9 +309,12 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .columns(['application_id', 'sequence'])
     .unique()
     .execute();
+  // Only the few decisions awaiting a second approval: a partial index, so the planner never
+  // mistakes it for a way to the (almost all) final ones.
   await db.schema
     .createIndex('decisions_pending')
     .on('decisions')
-    .columns(['approval_status', 'decided_at'])
+    .column('decided_at')
+    .where(sql.ref('approval_status'), '=', 'pending_approval')
     .execute();
 }
