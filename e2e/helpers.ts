@@ -8,6 +8,9 @@ export const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@slussa.local';
 /** The directory spec's own server (a fresh database) and its first-run link. */
 export const directoryBaseURL = process.env.E2E_DIRECTORY_BASE_URL ?? '';
 export const directoryWelcomeLink = process.env.E2E_DIRECTORY_WELCOME_LINK ?? '';
+/** The support programme spec's own server and its first-run link. */
+export const programmeBaseURL = process.env.E2E_PROGRAMME_BASE_URL ?? '';
+export const programmeWelcomeLink = process.env.E2E_PROGRAMME_WELCOME_LINK ?? '';
 
 /** Runs axe on the page as it is now and expects no violations at all. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
@@ -59,4 +62,112 @@ export function linkFromMail(body: string, page: 'welcome' | 'reset-password'): 
   const match = new RegExp(`https?://\\S+/${page}#token=[A-Za-z0-9_-]+`).exec(body);
   if (!match) throw new Error(`no ${page} link in the message`);
   return match[0];
+}
+
+/** The texts of the sign-in and two-factor pages in each interface language. */
+export const AUTH_TEXTS = {
+  sv: {
+    signIn: 'Logga in',
+    email: 'E-postadress',
+    password: 'Lösenord',
+    code: 'Sexsiffrig kod',
+    turnOn: 'Aktivera',
+    savedCodes: 'Jag har sparat koderna – fortsätt',
+    home: 'Start',
+    menu: 'Huvudmeny',
+  },
+  en: {
+    signIn: 'Sign in',
+    email: 'E-mail address',
+    password: 'Password',
+    code: 'Six-digit code',
+    turnOn: 'Turn on',
+    savedCodes: 'I have saved the codes – continue',
+    home: 'Home',
+    menu: 'Main menu',
+  },
+} as const;
+export type AuthTexts = (typeof AUTH_TEXTS)[keyof typeof AUTH_TEXTS];
+
+/** An API call with the page's session, as the web app makes it (same origin). */
+export async function apiCall<T>(
+  page: Page,
+  base: string,
+  method: string,
+  path: string,
+  data?: unknown,
+  language: 'sv' | 'en' = 'sv',
+): Promise<T> {
+  const res = await page.request.fetch(path, {
+    method,
+    ...(data === undefined ? {} : { data }),
+    headers: { Origin: base, 'Accept-Language': language },
+  });
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+/** Signs in on the sign-in page (in the language the page shows). */
+export async function signInWith(
+  page: Page,
+  email: string,
+  password: string,
+  texts: AuthTexts = AUTH_TEXTS.sv,
+): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: texts.signIn })).toBeVisible();
+  await page.getByLabel(texts.email).fill(email);
+  await page.getByLabel(texts.password, { exact: true }).fill(password);
+  await page.getByRole('button', { name: texts.signIn, exact: true }).click();
+}
+
+/** Enrols two-factor on the set-up page a first sign-in leads to, and continues home. */
+export async function enrolTwoFactor(page: Page, texts: AuthTexts = AUTH_TEXTS.sv): Promise<void> {
+  await expect(page).toHaveURL(/\/two-factor\/setup$/);
+  const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+  await page.getByLabel(texts.code).fill(await totpCode(secret));
+  await page.getByRole('button', { name: texts.turnOn, exact: true }).click();
+  await page.getByRole('button', { name: texts.savedCodes }).click();
+  await expect(page.getByRole('heading', { level: 1, name: texts.home })).toBeVisible();
+}
+
+/**
+ * The administrator creates a user; the invited person chooses a password
+ * through the link in the mail (read from the outbox), in their own browser.
+ */
+export async function inviteThroughOutbox(
+  admin: Page,
+  base: string,
+  user: { email: string; name: string; password: string },
+  role: string,
+  organisationId: string,
+  invitee: Page,
+  locale: 'sv' | 'en' = 'sv',
+): Promise<void> {
+  await apiCall(admin, base, 'POST', '/api/users', {
+    email: user.email,
+    name: user.name,
+    role,
+    organisationId,
+    locale,
+  });
+  const mail = await apiCall<{ items: Array<{ id: string; toAddress: string }> }>(
+    admin,
+    base,
+    'GET',
+    '/api/outbox?limit=100',
+  );
+  const message = mail.items.find((m) => m.toAddress === user.email);
+  expect(message, `an invitation to ${user.email}`).toBeDefined();
+  const { bodyText } = await apiCall<{ bodyText: string }>(
+    admin,
+    base,
+    'GET',
+    `/api/outbox/${message?.id ?? ''}`,
+  );
+  const token = new URL(linkFromMail(bodyText, 'welcome')).hash.replace('#token=', '');
+  // Completing the link ends any session in that browser: done from the invitee's own.
+  await apiCall(invitee, base, 'POST', '/api/auth/password-link', {
+    token,
+    password: user.password,
+  });
 }

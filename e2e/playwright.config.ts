@@ -43,5 +43,10 @@ export default defineConfig({
       testMatch: 'directory.spec.ts',
       use: { baseURL: process.env.E2E_DIRECTORY_BASE_URL },
     },
+    {
+      name: 'programme',
+      testMatch: 'programme.spec.ts',
+      use: { baseURL: process.env.E2E_PROGRAMME_BASE_URL },
+    },
   ],
 });

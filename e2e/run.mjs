@@ -1,5 +1,5 @@
 // End-to-end run: starts the built server on a fresh data folder for each
-// spec file (platform, directory), reads the first-run link each prints, runs
+// spec file (platform, directory, programme), reads the first-run link each prints, runs
 // the Playwright specs against them in Debian's Chromium, stops the servers
 // and exits with Playwright's code. Extra arguments go to Playwright.
 import { spawn, spawnSync } from 'node:child_process';
@@ -56,6 +56,7 @@ if (
 const INSTANCES = [
   { name: 'platform', env: { url: 'E2E_BASE_URL', link: 'E2E_WELCOME_LINK' } },
   { name: 'directory', env: { url: 'E2E_DIRECTORY_BASE_URL', link: 'E2E_DIRECTORY_WELCOME_LINK' } },
+  { name: 'programme', env: { url: 'E2E_PROGRAMME_BASE_URL', link: 'E2E_PROGRAMME_WELCOME_LINK' } },
 ];
 
 const taken = new Set();

@@ -37,6 +37,14 @@ import { ServicesPage } from './features/services/ServicesPage.js';
 import { ImportPage } from './features/import/ImportPage.js';
 import { AuditPage } from './features/audit/AuditPage.js';
 import { OutboxListPage, OutboxMessagePage } from './features/outbox/OutboxPages.js';
+import { CasesListPage } from './features/cases/CasesListPage.js';
+import { CaseCreatePage } from './features/cases/CaseCreatePage.js';
+import { CasePage } from './features/cases/CasePage.js';
+import { ApplicationsListPage } from './features/applications/ApplicationsListPage.js';
+import { ApplicationCreatePage } from './features/applications/ApplicationCreatePage.js';
+import { ApplicationPage } from './features/applications/ApplicationPage.js';
+import { ApprovalsPage } from './features/applications/ApprovalsPage.js';
+import { ProgrammeSettingsPage } from './features/programme/ProgrammeSettingsPage.js';
 
 function NotFoundPage() {
   const t = useT();
@@ -189,6 +197,70 @@ function AppRoutes() {
             element={
               <RequirePermission permission="organisations.manage">
                 <ImportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="cases"
+            element={
+              <RequirePermission permission="cases.read">
+                <CasesListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="cases/new"
+            element={
+              <RequirePermission permission="cases.write">
+                <CaseCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="cases/:id"
+            element={
+              <RequirePermission permission="cases.read">
+                <CasePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="applications"
+            element={
+              <RequirePermission permission="cases.read">
+                <ApplicationsListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="applications/new"
+            element={
+              <RequirePermission permission="cases.write">
+                <ApplicationCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="applications/:id"
+            element={
+              <RequirePermission permission="cases.read">
+                <ApplicationPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="approvals"
+            element={
+              <RequirePermission permission="applications.approve">
+                <ApprovalsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="programme"
+            element={
+              <RequirePermission permission="programme.manage">
+                <ProgrammeSettingsPage />
               </RequirePermission>
             }
           />

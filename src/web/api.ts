@@ -8,6 +8,8 @@ import type * as contactSchemas from '../server/modules/contacts/contacts.schema
 import type * as certSchemas from '../server/modules/certification/certification.schemas.js';
 import type * as groupSchemas from '../server/modules/working-groups/working-groups.schemas.js';
 import type * as directorySchemas from '../server/modules/directory/directory.schemas.js';
+import type * as caseSchemas from '../server/modules/cases/cases.schemas.js';
+import type * as applicationSchemas from '../server/modules/applications/applications.schemas.js';
 import type { Role } from '../server/core/access.js';
 import type {
   AuthorityKind,
@@ -66,6 +68,32 @@ export type ImportProblem = z.infer<typeof directorySchemas.rowProblem>;
 export type AuditEvent = z.infer<typeof auditSchemas.auditEventView>;
 export type AuditList = z.infer<typeof auditSchemas.listReply>;
 export type AuditVerify = z.infer<typeof auditSchemas.verifyReply>;
+// The support programme: cases, applications, decisions, the programme's catalogues.
+export type CaseSummary = z.infer<typeof caseSchemas.caseSummary>;
+export type CaseList = z.infer<typeof caseSchemas.listReply>;
+export type CaseView = z.infer<typeof caseSchemas.caseView>;
+export type TimelineEntry = z.infer<typeof caseSchemas.timelineEntry>;
+export type BackgroundInput = z.input<typeof caseSchemas.background>;
+export type CaseInput = z.input<typeof caseSchemas.createCaseBody>;
+export type CaseQuery = QueryOf<typeof caseSchemas.listQuery>;
+export type CaseCreated = z.infer<typeof caseSchemas.createdReply>;
+export type TransferTargets = z.infer<typeof caseSchemas.transferTargetsReply>;
+export type CaseStaff = z.infer<typeof caseSchemas.staffReply>;
+export type ApplicationInput = z.input<typeof applicationSchemas.applicationInput>;
+export type QuoteReply = z.infer<typeof applicationSchemas.quoteReply>;
+export type Breakdown = z.infer<typeof applicationSchemas.breakdown>;
+export type RuleWarningView = z.infer<typeof applicationSchemas.warning>;
+export type ApplicationSummary = z.infer<typeof applicationSchemas.applicationSummary>;
+export type ApplicationList = z.infer<typeof applicationSchemas.listReply>;
+export type ApplicationQuery = QueryOf<typeof applicationSchemas.listQuery>;
+export type ApplicationDetail = z.infer<typeof applicationSchemas.applicationDetail>;
+export type DecisionView = z.infer<typeof applicationSchemas.decisionView>;
+export type DecisionInput = z.input<typeof applicationSchemas.decideBody>;
+export type ApprovalItem = z.infer<typeof applicationSchemas.approvalItem>;
+export type ApprovalsReply = z.infer<typeof applicationSchemas.approvalsReply>;
+export type ProgrammeReply = z.infer<typeof applicationSchemas.programmeReply>;
+export type InterventionView = z.infer<typeof applicationSchemas.interventionView>;
+export type InterventionInput = z.input<typeof applicationSchemas.interventionBody>;
 export type TotpSetup = z.infer<typeof authSchemas.totpSetupReply>;
 export type RecoveryCodesReply = z.infer<typeof authSchemas.recoveryCodesReply>;
 export type {
@@ -332,6 +360,53 @@ export const api = {
       contentType: 'text/csv',
     }),
 
+  // Support programme: cases
+  cases: (q: CaseQuery) => get<CaseList>('/api/cases', q),
+  case: (id: string) => get<CaseView>(`/api/cases/${enc(id)}`),
+  createCase: (body: CaseInput) => post<CaseCreated>('/api/cases', body),
+  updateBackground: (id: string, body: { expectedVersion: number; background: BackgroundInput }) =>
+    put<CaseView>(`/api/cases/${enc(id)}/background`, body),
+  updateProtection: (
+    id: string,
+    body: { expectedVersion: number; protectedIdentity: boolean; protectedStaffUserIds: string[] },
+  ) => put<CaseView>(`/api/cases/${enc(id)}/protection`, body),
+  identityNote: (id: string) =>
+    get<{ identityNote: string | null }>(`/api/cases/${enc(id)}/identity-note`),
+  setIdentityNote: (id: string, identityNote: string | null) =>
+    put<Ok>(`/api/cases/${enc(id)}/identity-note`, { identityNote }),
+  caseStaff: () => get<CaseStaff>('/api/case-staff'),
+  transferTargets: () => get<TransferTargets>('/api/case-transfer-targets'),
+  transferCase: (
+    id: string,
+    body: { expectedVersion: number; toOrganisationId: string; reason: string },
+  ) => post<Ok>(`/api/cases/${enc(id)}/transfer`, body),
+  addCaseNote: (id: string, text: string) =>
+    post<{ id: string }>(`/api/cases/${enc(id)}/notes`, { text }),
+  uploadCaseAttachment: async (id: string, file: File) =>
+    postRaw<{ id: string }>(`/api/cases/${enc(id)}/attachments`, {
+      raw: await file.arrayBuffer(),
+      contentType: 'application/octet-stream',
+      headers: { 'X-File-Name': enc(file.name) },
+    }),
+
+  // Support programme: applications, decisions, approvals
+  programme: () => get<ProgrammeReply>('/api/programme'),
+  updateProgrammeSettings: (body: { approvalLimitOre: number | null }) =>
+    put<ProgrammeReply>('/api/programme/settings', body),
+  putIntervention: (code: string, body: InterventionInput) =>
+    put<ProgrammeReply>(`/api/programme/interventions/${enc(code)}`, body),
+  quote: (body: ApplicationInput) => post<QuoteReply>('/api/applications/quote', body),
+  createApplication: (body: ApplicationInput) => post<{ id: string }>('/api/applications', body),
+  applications: (q: ApplicationQuery) => get<ApplicationList>('/api/applications', q),
+  application: (id: string) => get<ApplicationDetail>(`/api/applications/${enc(id)}`),
+  decide: (id: string, body: DecisionInput) =>
+    post<ApplicationDetail>(`/api/applications/${enc(id)}/decisions`, body),
+  answer: (id: string, body: { expectedVersion: number; text: string }) =>
+    post<ApplicationDetail>(`/api/applications/${enc(id)}/answer`, body),
+  approvals: () => get<ApprovalsReply>('/api/approvals'),
+  approve: (decisionId: string, body: { approve: boolean; comment: string | null }) =>
+    post<Ok>(`/api/decisions/${enc(decisionId)}/approval`, body),
+
   // Audit log
   audit: (q: Query) => get<AuditList>('/api/audit', q),
   verifyAudit: () => post<AuditVerify>('/api/audit/verify'),
@@ -351,4 +426,6 @@ export const downloads = {
   importTemplate: (kind: ImportKind) => `/api/directory/import/${enc(kind)}/template`,
   document: (organisationId: string, documentId: string) =>
     `/api/organisations/${enc(organisationId)}/certification/documents/${enc(documentId)}`,
+  caseAttachment: (caseId: string, attachmentId: string) =>
+    `/api/cases/${enc(caseId)}/attachments/${enc(attachmentId)}`,
 };

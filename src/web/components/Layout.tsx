@@ -49,6 +49,30 @@ function MainNav({ session }: { session: SessionInfo }) {
             {t('web.nav.home')}
           </NavLink>
         </li>
+        {hasPermission(role, 'cases.read') ? (
+          <>
+            <li>
+              <NavLink to="/cases">{t('web.nav.cases')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/applications">
+                {hasPermission(role, 'applications.decide')
+                  ? t('web.nav.workQueue')
+                  : t('web.nav.ourApplications')}
+              </NavLink>
+            </li>
+          </>
+        ) : null}
+        {hasPermission(role, 'applications.approve') ? (
+          <li>
+            <NavLink to="/approvals">{t('web.nav.approvals')}</NavLink>
+          </li>
+        ) : null}
+        {hasPermission(role, 'programme.manage') ? (
+          <li>
+            <NavLink to="/programme">{t('web.nav.programme')}</NavLink>
+          </li>
+        ) : null}
         {hasPermission(role, 'organisations.read') ? (
           <>
             <li>

@@ -738,6 +738,8 @@ describe(`decisions on applications (${TEST_DB})`, () => {
         current: false,
       });
       expect(await outbox()).toHaveLength(mailBefore);
+      // The applicant does not see a decision that is not final yet.
+      expect((await detail(id, 'staffA')).decisions).toEqual([]);
       // Not decidable again while it waits, not in the queue, not on the timeline as a decision.
       expectRefused(await decide(id, { outcome: 'denied' }), 409, 'wrong_state');
       expect((await openQueue()).map((i) => i.id)).not.toContain(id);
@@ -797,6 +799,18 @@ describe(`decisions on applications (${TEST_DB})`, () => {
         current: true,
         approvedByName: expect.stringMatching(/coordinator/),
       });
+      expect((await detail(id, 'staffA')).decisions.map((d) => d.id)).toEqual([decisionId]);
+      const { caseId } = (await detail(id)) as unknown as { caseId: string };
+      const timeline = (
+        (await f.as('staffA', 'GET', `/api/cases/${caseId}`)).json() as {
+          timeline: Array<{ kind: string; outcome: string | null; applicationId: string | null }>;
+        }
+      ).timeline.filter((e) => e.applicationId === id);
+      expect(timeline.map((e) => [e.kind, e.outcome])).toEqual([
+        ['application', null],
+        ['decision', 'granted'],
+        ['approval', 'approved'],
+      ]);
       const mails = await outbox();
       expect(mails).toHaveLength(mailBefore + 1);
       expect(mails.at(-1)?.kind).toBe('application.decision');

@@ -35,7 +35,7 @@ export function applicationsRoutes(app: App, ctx: AppContext): void {
 
   app.post('/api/applications/quote', {
     config: { access: 'cases.write' },
-    schema: { tags, body: s.applicationInput, response: { 200: s.quoteReply } },
+    schema: { tags, body: s.quoteInput, response: { 200: s.quoteReply } },
     handler: (req) => apps.quote(ctx, requireActor(req.actor), req.body, req.id),
   });
 

@@ -17,29 +17,40 @@ export const applicationType = z.enum(APPLICATION_TYPES);
 export const applicationStatus = z.enum(APPLICATION_STATUSES);
 export const decisionOutcome = z.enum(DECISION_OUTCOMES);
 
+const applicationFields = {
+  /** Null only for an inquiry made before a case exists. */
+  caseId: id.nullable(),
+  type: applicationType,
+  periodFrom: isoDate.nullable().default(null),
+  periodTo: isoDate.nullable().default(null),
+  interventionCode: shortText(60).nullable().default(null),
+  quantity: z.number().int().min(1).max(10_000).nullable().default(null),
+  /** Cost per unit when the catalogue sets no price (e.g. a ticket); öre. */
+  unitCostOre: ore.nullable().default(null),
+  childrenCount: z.number().int().min(0).max(20).default(0),
+  protection24h: z.boolean().default(false),
+  /** What another body already pays (e.g. the Migration Agency's daily allowance), deducted; öre. */
+  deductionsOre: ore.default(0),
+  deductionsBy: optionalText(200).default(null),
+  justification: caseText(10_000),
+};
+
+function periodInOrder(
+  v: { periodFrom: string | null; periodTo: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.periodFrom && v.periodTo && v.periodTo < v.periodFrom)
+    ctx.addIssue({ code: 'custom', message: 'date_order', path: ['periodTo'] });
+}
+
 /** What an actor applies for. Which fields are required depends on the type (checked in the service). */
-export const applicationInput = z
-  .strictObject({
-    /** Null only for an inquiry made before a case exists. */
-    caseId: id.nullable(),
-    type: applicationType,
-    periodFrom: isoDate.nullable().default(null),
-    periodTo: isoDate.nullable().default(null),
-    interventionCode: shortText(60).nullable().default(null),
-    quantity: z.number().int().min(1).max(10_000).nullable().default(null),
-    /** Cost per unit when the catalogue sets no price (e.g. a ticket); öre. */
-    unitCostOre: ore.nullable().default(null),
-    childrenCount: z.number().int().min(0).max(20).default(0),
-    protection24h: z.boolean().default(false),
-    /** What another body already pays (e.g. the Migration Agency's daily allowance), deducted; öre. */
-    deductionsOre: ore.default(0),
-    deductionsBy: optionalText(200).default(null),
-    justification: caseText(10_000),
-  })
-  .superRefine((v, ctx) => {
-    if (v.periodFrom && v.periodTo && v.periodTo < v.periodFrom)
-      ctx.addIssue({ code: 'custom', message: 'date_order', path: ['periodTo'] });
-  });
+export const applicationInput = z.strictObject(applicationFields).superRefine(periodInOrder);
+
+/** A price quote is asked for while the form is filled in: the justification may still be missing. */
+export const quoteInput = z
+  .strictObject({ ...applicationFields, justification: z.string().max(10_000).optional() })
+  .superRefine(periodInOrder);
+export type QuoteInput = z.infer<typeof quoteInput>;
 export type ApplicationInput = z.infer<typeof applicationInput>;
 
 export const warning = z.object({

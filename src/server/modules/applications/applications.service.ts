@@ -34,6 +34,7 @@ import type {
   Breakdown,
   DecideInput,
   DecisionView,
+  QuoteInput,
   Warning,
 } from './applications.schemas.js';
 
@@ -267,14 +268,9 @@ async function prepare(
 }
 
 /** What an application would cost and which warnings the coordinator would see; nothing is stored. */
-export async function quote(
-  ctx: AppContext,
-  actor: Actor,
-  input: ApplicationInput,
-  requestId: string,
-) {
+export async function quote(ctx: AppContext, actor: Actor, input: QuoteInput, requestId: string) {
   const today = await assertCertifiedToday(ctx, ctx.db, actor);
-  const p = await prepare(ctx, ctx.db, actor, input, today);
+  const p = await prepare(ctx, ctx.db, actor, { ...input, justification: '' }, today);
   // A quote reads the case (its warnings carry the case's facts): audited like every read.
   await ctx.audit.record({
     ...auditActor(actor),
@@ -688,7 +684,10 @@ async function buildDetail(
     justification: ctx.crypto.decrypt(app.justification_enc),
     warnings,
     breakdown: { ...breakdown, amountOre: Number(app.amount_ore) },
-    decisions: decisions.map((d) => toDecisionView(ctx, d, app.current_decision_id, coordinator)),
+    // Staff see decisions once final; one awaiting (or refused) a second approval is internal.
+    decisions: decisions
+      .filter((d) => coordinator || d.approval_status === 'final')
+      .map((d) => toDecisionView(ctx, d, app.current_decision_id, coordinator)),
     messages: messages.map((m) => ({
       id: m.id,
       kind: m.kind as 'question' | 'answer',

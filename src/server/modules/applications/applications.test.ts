@@ -150,6 +150,11 @@ describe(`applications to the support programme (${TEST_DB})`, () => {
     for (const [label, body, amount] of samples) {
       const q = await quote(body);
       expect(q.breakdown.amountOre, label).toBe(amount);
+      // A quote is asked for while the form is filled in: without a justification it is the same.
+      const { justification: _omitted, ...withoutText } = body;
+      expect((await quote(withoutText)).breakdown, label).toEqual(q.breakdown);
+      const noText = await f.as('staffA', 'POST', '/api/applications', withoutText);
+      expect(noText.statusCode, label).toBe(400);
       const id = await submitApplication(f, body);
       const d = await detail(id);
       expect(d.amountOre, label).toBe(amount);
@@ -340,7 +345,12 @@ describe(`applications to the support programme (${TEST_DB})`, () => {
       [reflectionBody(id, { type: 'holiday' }), ['type:invalid_value']],
     ];
     for (const [body, fields] of refusals) {
-      for (const url of ['/api/applications', '/api/applications/quote']) {
+      // A quote takes an application still being written: a missing justification is fine there.
+      const urls =
+        body.justification === ''
+          ? ['/api/applications']
+          : ['/api/applications', '/api/applications/quote'];
+      for (const url of urls) {
         const res = await f.as('staffA', 'POST', url, body);
         expectRefused(res, 400, 'validation');
         expect(fieldsOf(res), `${url} ${JSON.stringify(body)}`).toEqual([...fields].sort());

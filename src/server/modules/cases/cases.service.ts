@@ -362,6 +362,7 @@ async function timeline(
       .selectFrom('decisions as d')
       .innerJoin('applications as a', 'a.id', 'd.application_id')
       .leftJoin('users as u', 'u.id', 'd.decided_by')
+      .leftJoin('users as v', 'v.id', 'd.approved_by')
       .select([
         'd.id',
         'd.application_id',
@@ -370,8 +371,11 @@ async function timeline(
         'd.rationale_enc',
         'd.decided_at',
         'u.name',
+        'd.approved_at',
+        'v.name as approved_by_name',
       ])
       .where('a.case_id', '=', row.id)
+      // A decision awaiting its second approval (or refused it) is not a decision yet.
       .where('d.approval_status', '=', 'final')
       .execute(),
     db
@@ -434,6 +438,20 @@ async function timeline(
         text: ctx.crypto.decrypt(d.rationale_enc),
       }),
     ),
+    // The second approval that made a decision final (four-eyes).
+    ...decisions
+      .filter((d) => d.approved_at !== null)
+      .map((d) =>
+        entry({
+          key: `approval:${d.id}`,
+          at: d.approved_at ?? d.decided_at,
+          kind: 'approval',
+          byName: d.approved_by_name,
+          applicationId: d.application_id,
+          applicationType: d.type,
+          outcome: 'approved',
+        }),
+      ),
     ...messages
       .filter((m) => m.kind === 'answer')
       .map((m) =>
