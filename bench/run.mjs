@@ -6,10 +6,13 @@
 // authenticated read without audit, an authenticated read that writes its
 // audit event, and sign-in. Every figure is reported as a ratio to the bare
 // route measured in the same run, because the machine is shared and noisy.
+// Then the support programme section (bench/programme.mjs) runs on a server
+// of its own, with the same bare server as its baseline.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { measureDirectory, seedDirectory } from './directory.mjs';
+import { runProgramme } from './programme.mjs';
 import { seedSlussa } from './lib/api.mjs';
 import { measureRoute, throughputOf } from './lib/measure.mjs';
 import { formatProfileSummary, summariseProfile } from './lib/profile.mjs';
@@ -27,7 +30,15 @@ import { countRows, sqliteCommitBaseline } from './lib/sqlite.mjs';
 /** The route limit on POST /api/auth/sign-in (src/server/modules/auth/auth.routes.ts). */
 const SIGN_IN_LIMIT_PER_MINUTE = 30;
 
-const ROUTE_KEYS = ['health', 'organisations', 'session', 'audited', 'directory', 'signin'];
+const ROUTE_KEYS = [
+  'health',
+  'organisations',
+  'session',
+  'audited',
+  'directory',
+  'signin',
+  'programme',
+];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
   .map((s) => s.trim())
@@ -38,6 +49,8 @@ for (const k of only) {
 }
 /** @param {string} key */
 const wanted = (key) => only.length === 0 || only.includes(key);
+/** The foundation part (everything but the programme section) runs unless only the programme is wanted. */
+const foundationWanted = only.length === 0 || only.some((k) => k !== 'programme');
 
 const settings = {
   durationS: envNumber('BENCH_DURATION', 10),
@@ -68,6 +81,36 @@ const signed = (x) => (x === undefined ? '–' : `${x >= 0 ? '+' : ''}${fmt(x, 1
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
 
 async function main() {
+  const taken = new Set();
+  const barePort = await freePort(3300, taken);
+  const bare = await startBare({ port: barePort });
+  try {
+    if (foundationWanted) await foundation({ bare, taken });
+    if (wanted('programme')) {
+      await runProgramme({
+        bare,
+        measureOpts: {
+          connections: settings.connections,
+          duration: settings.durationS,
+          warmup: settings.warmupS,
+        },
+        cpuProfile: settings.cpuProfile,
+        taken,
+        log,
+      });
+    }
+  } finally {
+    await bare.stop();
+  }
+}
+
+/**
+ * The foundation benchmark (and the directory section) on one server.
+ *
+ * @param {{ bare: import('./lib/server.mjs').ChildServer, taken: Set<number> }} o
+ */
+async function foundation({ bare, taken }) {
+  const barePort = bare.port;
   const startedAt = new Date().toISOString();
   const env = environment();
   /** @type {string[]} */
@@ -104,11 +147,8 @@ async function main() {
     });
   }
 
-  const taken = new Set();
-  const barePort = await freePort(3300, taken);
   const slussaPort = await freePort(barePort + 1, taken);
   const profileDir = path.join(RESULTS_DIR, 'profiles');
-  const bare = await startBare({ port: barePort });
   /** @type {import('./lib/server.mjs').SlussaServer | undefined} */
   let slussa;
   try {
@@ -588,7 +628,6 @@ async function main() {
       await slussa.stop();
       slussa.cleanup();
     }
-    await bare.stop();
   }
 }
 

@@ -169,14 +169,7 @@ export async function seedSlussa(server, { users = 5 } = {}) {
 
   // The invitation of the first user, read from the outbox (no SMTP configured).
   const signInEmail = /** @type {string} */ (emails[0]);
-  const outbox = await admin.expect('GET', '/api/outbox?limit=200');
-  const msg = outbox.items.find((/** @type {any} */ m) => m.toAddress === signInEmail);
-  if (!msg) throw new Error(`no invitation to ${signInEmail} in the outbox`);
-  const detail = await admin.expect('GET', `/api/outbox/${msg.id}`);
-  const token = /\/welcome#token=([A-Za-z0-9_-]+)/.exec(detail.bodyText)?.[1];
-  if (!token) throw new Error('the invitation holds no set-up link');
-  const staff = new ApiClient(server.url, server.origin);
-  await staff.expect('POST', '/api/auth/password-link', { token, password: BENCH_PASSWORD });
+  await setPasswordFromInvitation(server, admin, signInEmail, BENCH_PASSWORD);
 
   const me = await admin.expect('GET', '/api/auth/session');
   return {
@@ -187,4 +180,53 @@ export async function seedSlussa(server, { users = 5 } = {}) {
     signInUser: { email: signInEmail, password: BENCH_PASSWORD },
     limitedCallsUsed: { signIn: 1, passwordLink: 2 },
   };
+}
+
+/**
+ * Sets a password from the invitation (set-up link) an administrator's action
+ * sent to `email`, found in the mail outbox (no SMTP configured). Uses one
+ * call of POST /api/auth/password-link (limited to 20 a minute per address).
+ *
+ * @param {import('./server.mjs').ChildServer} server
+ * @param {ApiClient} admin  a session that may read the outbox (an administrator)
+ * @param {string} email
+ * @param {string} password
+ */
+export async function setPasswordFromInvitation(server, admin, email, password) {
+  const outbox = await admin.expect('GET', '/api/outbox?limit=200');
+  const msg = outbox.items.find((/** @type {any} */ m) => m.toAddress === email);
+  if (!msg) throw new Error(`no invitation to ${email} in the outbox`);
+  const detail = await admin.expect('GET', `/api/outbox/${msg.id}`);
+  const token = /\/welcome#token=([A-Za-z0-9_-]+)/.exec(detail.bodyText)?.[1];
+  if (!token) throw new Error('the invitation holds no set-up link');
+  const anon = new ApiClient(server.url, server.origin);
+  await anon.expect('POST', '/api/auth/password-link', { token, password });
+}
+
+/**
+ * Signs in with a password and, for a role that must use two-factor
+ * (administrator, coordinator) and has not enrolled yet, enrols TOTP, which
+ * upgrades the session. Returns the client holding the complete session and
+ * the TOTP secret (if enrolled here).
+ *
+ * @param {import('./server.mjs').ChildServer} server
+ * @param {{ email: string, password: string }} credentials
+ * @returns {Promise<{ client: ApiClient, totpSecret: string | undefined }>}
+ */
+export async function signInComplete(server, credentials) {
+  const client = new ApiClient(server.url, server.origin);
+  const signedIn = await client.expect('POST', '/api/auth/sign-in', credentials);
+  if (signedIn.stage === 'full') return { client, totpSecret: undefined };
+  if (signedIn.stage !== 'enrol') {
+    throw new Error(`sign-in of ${credentials.email} gave stage ${signedIn.stage}`);
+  }
+  const { secret } = await client.expect('POST', '/api/auth/totp/setup');
+  const before = client.cookie;
+  const confirmed = await client.expect('POST', '/api/auth/totp/confirm', {
+    code: await generate({ secret }),
+  });
+  if (confirmed.session?.stage !== 'full' || !client.cookie || client.cookie === before) {
+    throw new Error(`TOTP confirmation did not upgrade the session of ${credentials.email}`);
+  }
+  return { client, totpSecret: secret };
 }
