@@ -247,31 +247,52 @@ export async function listCases(
       ? base.where('c.number', '=', Number(digits[1]))
       : base.where('c.code', '=', term);
   }
-  const [{ total }] = [
-    await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ];
-  const rows = await base
-    .innerJoin('organisations as o', 'o.id', 'c.owner_organisation_id')
-    .select((eb) => [
-      'c.id',
-      'c.code',
-      'c.owner_organisation_id',
-      'o.name as owner_name',
-      'c.gender',
-      'c.age_band',
-      'c.protected_identity',
-      'c.updated_at',
-      eb
-        .selectFrom('applications as a')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .whereRef('a.case_id', '=', 'c.id')
-        .where('a.status', '!=', 'decided')
-        .as('open_applications'),
-    ])
-    .orderBy('c.number', 'desc')
-    .limit(CASE_PAGE_SIZE)
-    .offset((q.page - 1) * CASE_PAGE_SIZE)
-    .execute();
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  // The page's ids first, walking the index newest first; then the page's details and
+  // open applications for those 50 only (never a join or a count per row of the whole list).
+  const ids = (
+    await base
+      .select('c.id')
+      .orderBy('c.number', 'desc')
+      .limit(CASE_PAGE_SIZE)
+      .offset((q.page - 1) * CASE_PAGE_SIZE)
+      .execute()
+  ).map((r) => r.id);
+  const [details, open] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          ctx.db
+            .selectFrom('cases as c')
+            .innerJoin('organisations as o', 'o.id', 'c.owner_organisation_id')
+            .select([
+              'c.id',
+              'c.code',
+              'c.owner_organisation_id',
+              'o.name as owner_name',
+              'c.gender',
+              'c.age_band',
+              'c.protected_identity',
+              'c.updated_at',
+            ])
+            .where('c.id', 'in', ids)
+            .execute(),
+          ctx.db
+            .selectFrom('applications')
+            .select((eb) => ['case_id', eb.fn.countAll<number>().as('n')])
+            .where('case_id', 'in', ids)
+            .where('status', '!=', 'decided')
+            .groupBy('case_id')
+            .execute(),
+        ]);
+  const byId = new Map(details.map((r) => [r.id, r]));
+  const openBy = new Map(open.map((r) => [r.case_id, Number(r.n)]));
+  const rows = ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ ...r, open_applications: openBy.get(id) ?? 0 }] : [];
+  });
   await ctx.audit.record({
     ...auditActor(actor),
     action: 'case.listed',
