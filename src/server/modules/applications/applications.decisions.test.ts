@@ -712,6 +712,38 @@ describe(`decisions on applications (${TEST_DB})`, () => {
     for (const m of others) expect(m.body_text).not.toContain(c.code);
   });
 
+  it("after a transfer, the decision is mailed to the new owner's staff, who can open the link", async () => {
+    const { id, caseId, code } = await reflection();
+    const caseVersion = (
+      (await f.as('staffA', 'GET', `/api/cases/${caseId}`)).json() as { version: number }
+    ).version;
+    const moved = await f.as('staffA', 'POST', `/api/cases/${caseId}/transfer`, {
+      expectedVersion: caseVersion,
+      toOrganisationId: f.ngoB,
+      reason: 'Personen har flyttat till Göteborg.',
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const staffBEmail = (
+      await t.ctx.db
+        .selectFrom('users')
+        .select('email')
+        .where('id', '=', f.users.staffB.id)
+        .executeTakeFirstOrThrow()
+    ).email;
+    const mailsTo = (to: string) =>
+      t.ctx.db.selectFrom('outbox').select('body_text').where('to_address', '=', to).execute();
+    const beforeA = (await mailsTo(staffEmail)).length;
+    const beforeB = (await mailsTo(staffBEmail)).length;
+    expect((await decide(id, { outcome: 'granted' })).statusCode).toBe(200);
+    expect(await mailsTo(staffEmail)).toHaveLength(beforeA);
+    const toB = await mailsTo(staffBEmail);
+    expect(toB).toHaveLength(beforeB + 1);
+    expect(toB.at(-1)?.body_text).toContain(code);
+    // And the new owner's staff can open what the link points at; the old owner cannot.
+    expect((await f.as('staffB', 'GET', `/api/applications/${id}`)).statusCode).toBe(200);
+    expect((await f.as('staffA', 'GET', `/api/applications/${id}`)).statusCode).toBe(404);
+  });
+
   it('above the approval limit a second person approves before the decision is final (four-eyes)', async () => {
     expect(
       (await f.as('staffA', 'PUT', '/api/programme/settings', { approvalLimitOre: 1 })).statusCode,

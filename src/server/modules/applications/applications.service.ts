@@ -826,27 +826,39 @@ async function notifyApplicant(
   app: AppRow,
   kind: 'decision' | 'info_request',
 ) {
-  if (!app.submitted_by) return;
-  const user = await tx
-    .selectFrom('users')
-    .select(['email', 'locale', 'disabled_at'])
-    .where('id', '=', app.submitted_by)
-    .executeTakeFirst();
-  if (!user || user.disabled_at) return;
-  const code = app.case_id
-    ? ((
-        await tx.selectFrom('cases').select('code').where('id', '=', app.case_id).executeTakeFirst()
-      )?.code ?? '')
-    : '';
-  const loc: Locale = isLocale(user.locale) ? user.locale : 'sv';
-  const label = code || t(loc, 'mail.inquiry_label');
-  const link = `${ctx.config.publicUrl}/applications/${app.id}`;
-  await ctx.mail.enqueue(tx, {
-    kind: `application.${kind}`,
-    to: user.email,
-    subject: t(loc, `mail.${kind}_subject`, { code: label }),
-    text: t(loc, `mail.${kind}_body`, { code: label, link }),
-  });
+  const c = app.case_id
+    ? await tx
+        .selectFrom('cases')
+        .select(['id', 'code', 'owner_organisation_id', 'protected_identity'])
+        .where('id', '=', app.case_id)
+        .executeTakeFirst()
+    : undefined;
+  // Whoever can open the link: active staff of the organisation that owns the case now
+  // (a protected case: its named staff). The submitter, while that is still them;
+  // after a transfer, the new owner's staff instead.
+  let staff = tx
+    .selectFrom('users as u')
+    .select(['u.id', 'u.email', 'u.locale'])
+    .where('u.organisation_id', '=', c?.owner_organisation_id ?? app.organisation_id)
+    .where('u.role', '=', 'actor_staff')
+    .where('u.disabled_at', 'is', null);
+  if (c && c.protected_identity === 1)
+    staff = staff.where('u.id', 'in', (eb) =>
+      eb.selectFrom('case_protected_staff').select('user_id').where('case_id', '=', c.id),
+    );
+  const candidates = await staff.orderBy('u.id').execute();
+  const submitter = candidates.find((u) => u.id === app.submitted_by);
+  for (const user of submitter ? [submitter] : candidates) {
+    const loc: Locale = isLocale(user.locale) ? user.locale : 'sv';
+    const label = c?.code ?? t(loc, 'mail.inquiry_label');
+    const link = `${ctx.config.publicUrl}/applications/${app.id}`;
+    await ctx.mail.enqueue(tx, {
+      kind: `application.${kind}`,
+      to: user.email,
+      subject: t(loc, `mail.${kind}_subject`, { code: label }),
+      text: t(loc, `mail.${kind}_body`, { code: label, link }),
+    });
+  }
 }
 
 function isUniqueViolation(err: unknown): boolean {
