@@ -205,7 +205,7 @@ async function setUp(
   c: CaseContext,
   role: Role,
   organisationId: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   url: string,
   body?: unknown,
   headers?: Record<string, string>,
@@ -262,6 +262,46 @@ async function decisionOn(c: CaseContext, applicationId: string, outcome: string
   );
   const decisions = jsonObject(res).decisions as Array<{ id: string }>;
   return decisions[0]?.id ?? '';
+}
+
+/* --- the budget: periods in years of their own, so that they never overlap --- */
+let nextBudgetYear = 2100;
+let budget2026: string | undefined;
+const PILOT_RATES = {
+  reflectionDailyOre: 120_000,
+  reflectionChildDailyOre: 30_000,
+  protectionDailyOre: 15_000,
+  integrationDailyOre: 60_000,
+  integrationChildDailyOre: 20_000,
+};
+
+/** A budget period (made by a coordinator), with a budget on its reflection post. */
+async function budgetPeriodIn(
+  c: CaseContext,
+  startsOn?: string,
+  endsOn?: string,
+): Promise<{ id: string; posts: Array<{ id: string; kind: string }> }> {
+  const year = nextBudgetYear++;
+  const res = await setUp(c, 'coordinator', c.ownOrg, 'POST', '/api/budget/periods', {
+    name: `Matris ${year}`,
+    startsOn: startsOn ?? `${year}-01-01`,
+    endsOn: endsOn ?? `${year}-12-31`,
+  });
+  const period = jsonObject(res) as unknown as {
+    id: string;
+    posts: Array<{ id: string; kind: string }>;
+  };
+  await setUp(c, 'coordinator', c.ownOrg, 'PATCH', `/api/budget/posts/${period.posts[0]!.id}`, {
+    planAmountOre: 1_000_000_000,
+  });
+  return period;
+}
+
+/** A granted decision with a commitment in the budget (December 2026 has a period of its own). */
+async function committedDecisionIn(c: CaseContext): Promise<string> {
+  budget2026 ??= (await budgetPeriodIn(c, '2026-12-01', '2026-12-31')).id;
+  const id = await applicationIn(c);
+  return decisionOn(c, id, 'granted');
 }
 
 interface RouteSpec {
@@ -1218,6 +1258,142 @@ const MATRIX: Record<string, RouteSpec> = {
         await c.t.ctx.db.updateTable('programmes').set({ approval_limit_ore: null }).execute();
       }
     },
+  },
+  // --- the programme's budget ---------------------------------------------------------
+  'GET /api/budget/periods': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/budget/periods' }),
+  },
+  'POST /api/budget/periods': {
+    ok: 201,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => {
+      const year = nextBudgetYear++;
+      return {
+        url: '/api/budget/periods',
+        body: { name: `Matris ${year}`, startsOn: `${year}-01-01`, endsOn: `${year}-12-31` },
+      };
+    },
+  },
+  'GET /api/budget/periods/:id': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({ url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}` }),
+  },
+  'PATCH /api/budget/periods/:id': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}`,
+      body: { expectedVersion: 1, overheadBp: 1000 },
+    }),
+  },
+  'POST /api/budget/periods/:id/close': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/close`,
+      body: { expectedVersion: 1 },
+    }),
+  },
+  'PUT /api/budget/periods/:id/rates': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/rates`,
+      body: PILOT_RATES,
+    }),
+  },
+  'POST /api/budget/periods/:id/posts': {
+    ok: 201,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/posts`,
+      body: { name: 'Matrispost', planAmountOre: 1000 },
+    }),
+  },
+  'PATCH /api/budget/posts/:id': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/posts/${(await budgetPeriodIn(c)).posts[1]!.id}`,
+      body: { planPersons: 2, planDays: 26, planRateOre: 120_000 },
+    }),
+  },
+  'POST /api/budget/transfers': {
+    ok: 201,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const p = await budgetPeriodIn(c);
+      return {
+        url: '/api/budget/transfers',
+        body: {
+          fromPostId: p.posts[0]!.id,
+          toPostId: p.posts[1]!.id,
+          amountOre: 100,
+          reason: 'Matrisflytt.',
+        },
+      };
+    },
+  },
+  'POST /api/budget/payouts': {
+    ok: 201,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: '/api/budget/payouts',
+      body: { decisionId: await committedDecisionIn(c), paidOn: '2026-12-15', amountOre: 100 },
+    }),
+  },
+  'GET /api/budget/periods/:id/balances': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/balances?date=2026-11-23`,
+    }),
+  },
+  'GET /api/budget/posts/:id/statement': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/posts/${(await budgetPeriodIn(c)).posts[0]!.id}/statement`,
+    }),
   },
 };
 

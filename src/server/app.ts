@@ -39,6 +39,7 @@ import { workingGroupsRoutes } from './modules/working-groups/working-groups.rou
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
+import { budgetRoutes } from './modules/budget/budget.routes.js';
 import { auditActor } from './core/audit.js';
 
 export interface BuildOptions {
@@ -283,6 +284,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     auditRoutes(api, ctx);
     outboxRoutes(api, ctx);
     applicationsRoutes(api, ctx);
+    budgetRoutes(api, ctx);
   });
   // Modules that take file bodies get their own scope, so their content-type
   // parsers (octet-stream, CSV) do not open the JSON routes to other bodies.

@@ -40,6 +40,8 @@ export const PERMISSIONS = [
   'applications.decide',
   /** Second approval of a decision above the limit (four-eyes): a coordinator or an administrator. */
   'applications.approve',
+  /** The programme's budget: periods, rates, posts, ledger, transfers and payouts (coordinator and administrators). */
+  'budget.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -63,6 +65,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'programme.read',
     'programme.manage',
     'applications.approve',
+    'budget.manage',
   ]),
   coordinator: new Set([
     'organisations.manage',
@@ -75,6 +78,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'cases.read',
     'applications.decide',
     'applications.approve',
+    'budget.manage',
   ]),
   actor_staff: new Set([
     'organisations.read',

@@ -67,6 +67,7 @@ export const CUSTOM_FIELD_CODES = [
   'not_fewer',
   'above_applied',
   'unknown_staff',
+  'plan_too_large',
 ] as const;
 
 function fieldCode(keyword: string, message: string, params: Record<string, unknown>): string {

@@ -326,6 +326,10 @@ export interface RateScheduleTable {
   integration_daily_ore: number;
   integration_child_daily_ore: number;
   created_at: string;
+  /** The budget period whose rates these are; null for the programme's default (the 2016 pilot). */
+  budget_period_id: string | null;
+  /** Set when the period's rates were changed: applications priced with them keep them. */
+  superseded_at: string | null;
 }
 
 export interface InterventionCategoryTable {
@@ -410,6 +414,73 @@ export interface DecisionTable {
   approval_comment_enc: string | null;
 }
 
+export interface BudgetPeriodTable {
+  id: string;
+  programme_id: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  overhead_bp: number;
+  status: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface BudgetFundingSourceTable {
+  id: string;
+  period_id: string;
+  kind: string;
+  name: string;
+  amount_ore: number;
+  case_id: string | null;
+  sort_order: number;
+}
+
+export interface BudgetFixedCostTable {
+  id: string;
+  period_id: string;
+  kind: string;
+  name: string;
+  amount_ore: number;
+  sort_order: number;
+}
+
+export interface BudgetPostTable {
+  id: string;
+  period_id: string;
+  kind: string;
+  name: string;
+  plan_persons: number | null;
+  plan_days: number | null;
+  plan_rate_ore: number | null;
+  plan_amount_ore: number | null;
+  sort_order: number;
+  created_at: string;
+}
+
+/** The append-only ledger; see migration 0004 for the sign convention. */
+export interface BudgetEntryTable {
+  id: string;
+  period_id: string;
+  post_id: string;
+  line_no: number;
+  kind: string;
+  amount_ore: number;
+  case_id: string | null;
+  application_id: string | null;
+  decision_id: string | null;
+  transfer_id: string | null;
+  reverses_id: string | null;
+  reference: string | null;
+  reason_enc: string | null;
+  entry_date: string;
+  created_at: string;
+  created_by: string | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   users: UserTable;
@@ -445,4 +516,9 @@ export interface Database {
   applications: ApplicationTable;
   application_messages: ApplicationMessageTable;
   decisions: DecisionTable;
+  budget_periods: BudgetPeriodTable;
+  budget_funding_sources: BudgetFundingSourceTable;
+  budget_fixed_costs: BudgetFixedCostTable;
+  budget_posts: BudgetPostTable;
+  budget_entries: BudgetEntryTable;
 }

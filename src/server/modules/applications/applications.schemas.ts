@@ -9,6 +9,7 @@ import {
   RULE_WARNINGS,
 } from '../../core/reference.js';
 import { caseText } from '../cases/cases.schemas.js';
+import { budgetHint } from '../budget/budget.schemas.js';
 
 /** Money is integer öre; the most a single figure may be is far below 2^53. */
 export const ore = z.number().int().min(0).max(100_000_000_000);
@@ -163,6 +164,8 @@ export const applicationDetail = applicationSummary.extend({
   version: z.number().int(),
   mayDecide: z.boolean(),
   mayAnswer: z.boolean(),
+  /** For the coordinator: the budget post's remaining funds and the days they pay for. */
+  budget: budgetHint.optional(),
 });
 export type ApplicationDetail = z.infer<typeof applicationDetail>;
 
@@ -178,8 +181,13 @@ export const decideBody = z.strictObject({
   conditionEndsOn: isoDate.nullable().default(null),
   /** Correcting a decision: the id of the decision this one replaces. */
   supersedesDecisionId: id.nullable().default(null),
+  /** Commit even when the budget post's remaining funds do not cover it. */
+  allowOverdraw: z.boolean().default(false),
 });
-export type DecideInput = z.infer<typeof decideBody>;
+/** The CLI's demo data decides without the budget flag: it defaults to false. */
+export type DecideInput = Omit<z.infer<typeof decideBody>, 'allowOverdraw'> & {
+  allowOverdraw?: boolean;
+};
 
 export const answerBody = z.strictObject({
   expectedVersion: z.number().int().min(1),
@@ -189,6 +197,8 @@ export const answerBody = z.strictObject({
 export const approvalBody = z.strictObject({
   approve: z.boolean(),
   comment: optionalText(2000).default(null),
+  /** Commit even when the budget post's remaining funds do not cover it. */
+  allowOverdraw: z.boolean().default(false),
 });
 
 export const applicationParams = z.strictObject({ id });

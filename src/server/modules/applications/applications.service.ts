@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
@@ -37,6 +38,7 @@ import type {
   QuoteInput,
   Warning,
 } from './applications.schemas.js';
+import { budgetHint, checkDecision, commitDecision } from '../budget/budget.service.js';
 
 /**
  * Applications of the support programme and the coordinator's decisions
@@ -57,21 +59,26 @@ export async function rateScheduleOn(
   db: Db | Tx,
   date: string,
 ): Promise<(Rates & { id: string }) | undefined> {
-  return db
-    .selectFrom('rate_schedules')
-    .select([
-      'id',
-      'reflection_daily_ore',
-      'reflection_child_daily_ore',
-      'protection_daily_ore',
-      'integration_daily_ore',
-      'integration_child_daily_ore',
-    ])
-    .where('valid_from', '<=', date)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', date)]))
-    .orderBy('valid_from', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('rate_schedules')
+      .select([
+        'id',
+        'reflection_daily_ore',
+        'reflection_child_daily_ore',
+        'protection_daily_ore',
+        'integration_daily_ore',
+        'integration_child_daily_ore',
+      ])
+      .where('valid_from', '<=', date)
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', date)]))
+      // Budget: a period's current rates come before the programme's defaults.
+      .where('superseded_at', 'is', null)
+      .orderBy(sql`case when budget_period_id is null then 1 else 0 end`)
+      .orderBy('valid_from', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  );
 }
 
 async function categoryOf(db: Db | Tx, code: string | null): Promise<Category | undefined> {
@@ -725,6 +732,7 @@ async function buildDetail(
     version: app.version,
     mayDecide: coordinator && app.status !== 'awaiting_approval',
     mayAnswer: owner && app.status === 'information_requested',
+    budget: coordinator ? await budgetHint(ctx.db, app) : null,
   };
 }
 
@@ -934,6 +942,19 @@ export async function decide(
           approval_comment_enc: null,
         })
         .execute();
+      // Budget: a final decision commits its figures (reversing the one it supersedes) in this
+      // transaction; one awaiting approval is only checked. A closed period refuses both.
+      if (final) {
+        const budgeted = {
+          id: decisionId,
+          grantedDays: figures.days,
+          grantedAmountOre: input.outcome === 'denied' ? 0 : figures.amount,
+          supersedesId: input.supersedesDecisionId,
+        };
+        if (needsApproval)
+          await checkDecision(ctx, tx, app, budgeted, input.allowOverdraw ?? false);
+        else await commitDecision(ctx, tx, actor, app, budgeted, input.allowOverdraw ?? false);
+      }
       const nextStatus: ApplicationStatus = needsApproval
         ? 'awaiting_approval'
         : final
@@ -1080,13 +1101,21 @@ export async function approveDecision(
   ctx: AppContext,
   actor: Actor,
   decisionId: string,
-  input: { approve: boolean; comment: string | null },
+  input: { approve: boolean; comment: string | null; allowOverdraw?: boolean },
   requestId: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const d = await tx
       .selectFrom('decisions')
-      .select(['id', 'application_id', 'approval_status', 'decided_by'])
+      .select([
+        'id',
+        'application_id',
+        'approval_status',
+        'decided_by',
+        'granted_days',
+        'granted_amount_ore',
+        'supersedes_id',
+      ])
       .where('id', '=', decisionId)
       .executeTakeFirst();
     if (!d) throw new AppError('not_found');
@@ -1125,6 +1154,20 @@ export async function approveDecision(
       )
       .where('id', '=', app.id)
       .execute();
+    if (input.approve)
+      await commitDecision(
+        ctx,
+        tx,
+        actor,
+        app,
+        {
+          id: d.id,
+          grantedDays: d.granted_days,
+          grantedAmountOre: Number(d.granted_amount_ore),
+          supersedesId: d.supersedes_id,
+        },
+        input.allowOverdraw ?? false,
+      );
     if (input.approve) await notifyApplicant(ctx, tx, app, 'decision');
     await ctx.audit.append(tx, {
       ...auditActor(actor),
