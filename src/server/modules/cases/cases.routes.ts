@@ -2,30 +2,18 @@ import { z } from 'zod';
 import type { App } from '../../core/http.js';
 import type { AppContext } from '../../core/context.js';
 import { requireActor } from '../../core/access.js';
-import { AppError } from '../../core/errors.js';
 import { MAX_DOCUMENT_BYTES } from '../../core/files.js';
+import { acceptRawFiles, sendDownload, uploadedFile } from '../../core/downloads.js';
 import { ok } from '../../core/schemas.js';
 import * as s from './cases.schemas.js';
 import * as cases from './cases.service.js';
-
-function decodeFileName(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new AppError('validation', [{ path: 'x-file-name', code: 'invalid' }]);
-  }
-}
 
 /** Cases of the support programme: background, protection, identity note, notes, attachments, transfer. */
 export function casesRoutes(app: App, ctx: AppContext): void {
   const tags = ['cases'];
 
   // Attachments arrive as the raw file body; the type is checked from the bytes.
-  app.addContentTypeParser(
-    'application/octet-stream',
-    { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES },
-    (_req, body, done) => done(null, body),
-  );
+  acceptRawFiles(app);
 
   app.get('/api/cases', {
     config: { access: 'cases.read' },
@@ -136,12 +124,11 @@ export function casesRoutes(app: App, ctx: AppContext): void {
       response: { 201: z.object({ id: z.string() }) },
     },
     handler: async (req, reply) => {
-      if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type');
       const res = await cases.addAttachment(
         ctx,
         requireActor(req.actor),
         req.params.id,
-        { name: decodeFileName(req.headers['x-file-name']), bytes: req.body },
+        uploadedFile(req.body, req.headers['x-file-name']),
         req.id,
       );
       return reply.status(201).send(res);
@@ -159,15 +146,7 @@ export function casesRoutes(app: App, ctx: AppContext): void {
         req.params.attachmentId,
         req.id,
       );
-      // Always a download, never shown inline by the browser.
-      return reply
-        .header('Content-Type', f.contentType)
-        .header(
-          'Content-Disposition',
-          `attachment; filename="${f.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`,
-        )
-        .header('X-Content-Type-Options', 'nosniff')
-        .send(f.bytes);
+      return sendDownload(reply, f);
     },
   });
 }

@@ -1,31 +1,19 @@
 import type { App } from '../../core/http.js';
 import type { AppContext } from '../../core/context.js';
 import { requireActor } from '../../core/access.js';
-import { AppError } from '../../core/errors.js';
 import { MAX_DOCUMENT_BYTES } from '../../core/files.js';
+import { acceptRawFiles, sendDownload, uploadedFile } from '../../core/downloads.js';
 import { ok } from '../../core/schemas.js';
 import { z } from 'zod';
 import * as s from './certification.schemas.js';
 import * as cert from './certification.service.js';
-
-function decodeFileName(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new AppError('validation', [{ path: 'x-file-name', code: 'invalid' }]);
-  }
-}
 
 /** Certification of support actors: status, period, services, history and documents. */
 export function certificationRoutes(app: App, ctx: AppContext): void {
   const tags = ['certification'];
 
   // Documents are uploaded as the raw file body; the type is checked from the bytes.
-  app.addContentTypeParser(
-    'application/octet-stream',
-    { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES },
-    (_req, body, done) => done(null, body),
-  );
+  acceptRawFiles(app);
 
   app.get('/api/certifications', {
     config: { access: 'organisations.read' },
@@ -57,12 +45,11 @@ export function certificationRoutes(app: App, ctx: AppContext): void {
       response: { 201: z.object({ id: z.string() }) },
     },
     handler: async (req, reply) => {
-      if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type');
       const res = await cert.uploadDocument(
         ctx,
         requireActor(req.actor),
         req.params.id,
-        { name: decodeFileName(req.headers['x-file-name']), bytes: req.body },
+        uploadedFile(req.body, req.headers['x-file-name']),
         req.id,
       );
       return reply.status(201).send(res);
@@ -80,15 +67,7 @@ export function certificationRoutes(app: App, ctx: AppContext): void {
         req.params.documentId,
         req.id,
       );
-      // Always a download, never shown inline by the browser.
-      return reply
-        .header('Content-Type', doc.contentType)
-        .header(
-          'Content-Disposition',
-          `attachment; filename="${doc.fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`,
-        )
-        .header('X-Content-Type-Options', 'nosniff')
-        .send(doc.bytes);
+      return sendDownload(reply, doc);
     },
   });
 
