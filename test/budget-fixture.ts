@@ -21,6 +21,12 @@ export interface PeriodJson {
     protectionDailyOre: number;
     integrationDailyOre: number;
     integrationChildDailyOre: number;
+    interventions: Array<{
+      code: string;
+      unit: string;
+      unitPriceOre: number | null;
+      capOre: number | null;
+    }>;
   };
 }
 
@@ -51,6 +57,10 @@ export interface BalancesJson {
 }
 
 export interface StatementJson {
+  page: number;
+  pageCount: number;
+  totalLines: number;
+  broughtForwardOre: number;
   lines: Array<{
     kind: string;
     amountOre: number;
@@ -136,11 +146,15 @@ export async function statement(
   f: ProgrammeFixture,
   postId: string,
   date?: string,
+  page?: number,
 ): Promise<StatementJson> {
+  const query = new URLSearchParams();
+  if (date) query.set('date', date);
+  if (page !== undefined) query.set('page', String(page));
   const res = await f.as(
     'coordinator',
     'GET',
-    `/api/budget/posts/${postId}/statement${date ? `?date=${date}` : ''}`,
+    `/api/budget/posts/${postId}/statement${query.size ? `?${query.toString()}` : ''}`,
   );
   return ok(res, 200, 'statement not read') as StatementJson;
 }

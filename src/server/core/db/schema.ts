@@ -345,6 +345,14 @@ export interface InterventionCategoryTable {
   updated_at: string;
 }
 
+/** A period rate schedule's price and cap for one intervention category. */
+export interface RateScheduleInterventionTable {
+  rate_schedule_id: string;
+  intervention_code: string;
+  unit_price_ore: number | null;
+  cap_ore: number | null;
+}
+
 export interface DecisionGroundTable {
   code: string;
   name_sv: string;
@@ -512,6 +520,7 @@ export interface Database {
   case_attachments: CaseAttachmentTable;
   rate_schedules: RateScheduleTable;
   intervention_categories: InterventionCategoryTable;
+  rate_schedule_interventions: RateScheduleInterventionTable;
   decision_grounds: DecisionGroundTable;
   applications: ApplicationTable;
   application_messages: ApplicationMessageTable;

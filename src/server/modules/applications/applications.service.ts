@@ -81,14 +81,42 @@ export async function rateScheduleOn(
   );
 }
 
-async function categoryOf(db: Db | Tx, code: string | null): Promise<Category | undefined> {
+/**
+ * An intervention category with the price and cap that apply: those of the
+ * given (budget period's) rate schedule when it has them, else the catalogue's.
+ */
+async function categoryOf(
+  db: Db | Tx,
+  code: string | null,
+  rateScheduleId: string | null,
+  includeRetired = false,
+): Promise<Category | undefined> {
   if (code === null) return undefined;
-  return db
-    .selectFrom('intervention_categories')
-    .select(['code', 'unit_price_ore', 'cap_ore', 'responsibility'])
-    .where('code', '=', code)
-    .where('retired_at', 'is', null)
-    .executeTakeFirst();
+  let q = db
+    .selectFrom('intervention_categories as i')
+    .leftJoin('rate_schedule_interventions as r', (j) =>
+      j.onRef('r.intervention_code', '=', 'i.code').on('r.rate_schedule_id', '=', rateScheduleId),
+    )
+    .select([
+      'i.code',
+      'i.unit_price_ore',
+      'i.cap_ore',
+      'i.responsibility',
+      'r.rate_schedule_id',
+      'r.unit_price_ore as period_unit_price_ore',
+      'r.cap_ore as period_cap_ore',
+    ])
+    .where('i.code', '=', code);
+  if (!includeRetired) q = q.where('i.retired_at', 'is', null);
+  const row = await q.executeTakeFirst();
+  if (!row) return undefined;
+  const own = row.rate_schedule_id !== null;
+  return {
+    code: row.code,
+    responsibility: row.responsibility,
+    unit_price_ore: own ? row.period_unit_price_ore : row.unit_price_ore,
+    cap_ore: own ? row.period_cap_ore : row.cap_ore,
+  };
 }
 
 export async function getProgramme(ctx: AppContext) {
@@ -240,13 +268,16 @@ async function prepare(
   input: ApplicationInput,
   today: string,
 ): Promise<Prepared> {
-  const category = await categoryOf(db, input.interventionCode);
+  // Periods are priced by the rates of their first day, interventions by those of today.
+  const rates = isPeriodType(input.type)
+    ? await rateScheduleOn(db, input.periodFrom ?? today)
+    : input.type === 'intervention'
+      ? await rateScheduleOn(db, today)
+      : undefined;
+  const category = await categoryOf(db, input.interventionCode, rates?.id ?? null);
   checkShape(input, category);
   const c = input.caseId ? await caseForRead(db, actor, input.caseId) : undefined;
   if (c && !c.owner) throw new AppError('forbidden');
-  const rates = isPeriodType(input.type)
-    ? await rateScheduleOn(db, input.periodFrom ?? today)
-    : undefined;
   if (isPeriodType(input.type) && !rates)
     throw new AppError('validation', [{ path: 'periodFrom', code: 'no_rates' }]);
   const breakdown = computeBreakdown(input, rates, category);
@@ -627,11 +658,7 @@ async function currentWarnings(ctx: AppContext, db: Db | Tx, app: AppRow): Promi
     policeReportDate: c?.police_report_date ?? null,
     residenceStatus: c?.residence_status ?? null,
     otherReflectionDays: others.reduce((n, o) => n + (o.granted_days ?? o.days ?? 0), 0),
-    category: await db
-      .selectFrom('intervention_categories')
-      .select(['code', 'unit_price_ore', 'cap_ore', 'responsibility'])
-      .where('code', '=', app.intervention_code ?? '')
-      .executeTakeFirst(),
+    category: await categoryOf(db, app.intervention_code, app.rate_schedule_id, true),
   });
 }
 

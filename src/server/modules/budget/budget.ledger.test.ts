@@ -297,6 +297,7 @@ describe(`decisions in the budget ledger (${TEST_DB})`, () => {
     const res = await f.as('coordinator', 'PUT', `/api/budget/periods/${period.id}/rates`, {
       ...period.rates,
       id: undefined,
+      interventions: undefined,
       reflectionDailyOre: 100_000,
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -323,6 +324,79 @@ describe(`decisions in the budget ledger (${TEST_DB})`, () => {
       grantedDays: 5,
     });
     expect((d.json() as Detail).grantedAmountOre).toBe(600_000);
+  });
+
+  it('intervention prices and caps belong to the period: new applications use them, earlier ones keep theirs', async () => {
+    const lawyer = period.rates.interventions.find((i) => i.code === 'lawyer_hours')!;
+    // The catalogue's figures are the defaults: 2,500 SEK an hour, a cap of 25,000 SEK.
+    expect(lawyer).toMatchObject({ unit: 'hour', unitPriceOre: 250_000, capOre: 2_500_000 });
+    const c = await newCase(f);
+    const body = {
+      caseId: c.id,
+      type: 'intervention',
+      interventionCode: 'lawyer_hours',
+      quantity: 6,
+      justification: 'Överklagande.',
+    };
+    const early = await submitApplication(f, body);
+    const put = (interventions: unknown) =>
+      f.as('coordinator', 'PUT', `/api/budget/periods/${period.id}/rates`, {
+        ...period.rates,
+        id: undefined,
+        interventions,
+      });
+    // An unknown category, or one named twice, changes nothing.
+    const before = await fingerprint(t, IGNORE);
+    const unknown = await put([{ code: 'no_such', unitPriceOre: 1, capOre: null }]);
+    expect(unknown.statusCode).toBe(400);
+    expect(errorOf(unknown).fields).toEqual([
+      expect.objectContaining({ path: 'interventions.0.code', code: 'unknown_intervention' }),
+    ]);
+    const twice = await put([
+      { code: 'travel', unitPriceOre: null, capOre: 1 },
+      { code: 'travel', unitPriceOre: null, capOre: 2 },
+    ]);
+    expect(twice.statusCode).toBe(400);
+    const fractional = await put([{ code: 'travel', unitPriceOre: 1.5, capOre: null }]);
+    expect(fractional.statusCode).toBe(400);
+    expect(await fingerprint(t, IGNORE)).toEqual(before);
+
+    const res = await put([{ code: 'lawyer_hours', unitPriceOre: 300_000, capOre: 1_000_000 }]);
+    expect(res.statusCode, res.body).toBe(200);
+    const changed = (res.json() as PeriodJson).rates.interventions;
+    expect(changed.find((i) => i.code === 'lawyer_hours')).toMatchObject({
+      unitPriceOre: 300_000,
+      capOre: 1_000_000,
+    });
+    // The others keep their figures.
+    expect(changed.find((i) => i.code === 'travel')).toMatchObject({ capOre: 500_000 });
+    period = res.json() as PeriodJson;
+
+    const late = await submitApplication(f, body);
+    const [a, b] = await Promise.all(
+      [early, late].map(
+        async (id) =>
+          (await f.as('coordinator', 'GET', `/api/applications/${id}`)).json() as {
+            amountOre: number;
+            warnings: Array<{ code: string }>;
+          },
+      ),
+    );
+    expect(a?.amountOre).toBe(1_500_000);
+    expect(b?.amountOre).toBe(1_800_000);
+    // The period's own cap: above it the coordinator is warned; the early one stays under the old cap.
+    expect(b?.warnings.map((w) => w.code)).toContain('above_cap');
+    expect(a?.warnings.map((w) => w.code)).not.toContain('above_cap');
+    // A period made after this one starts from its figures.
+    const next = await createPeriod(f, {
+      name: 'Vintern 2029',
+      startsOn: '2029-01-01',
+      endsOn: '2029-04-30',
+    });
+    expect(next.rates.interventions.find((i) => i.code === 'lawyer_hours')).toMatchObject({
+      unitPriceOre: 300_000,
+      capOre: 1_000_000,
+    });
   });
 
   it('concurrent commitments on one post never overdraw it silently', async () => {

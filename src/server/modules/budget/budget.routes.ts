@@ -113,10 +113,10 @@ export function budgetRoutes(app: App, ctx: AppContext): void {
     schema: {
       tags,
       params: s.idParams,
-      querystring: s.dateQuery,
+      querystring: s.statementQuery,
       response: { 200: s.statementReply },
     },
     handler: (req) =>
-      budget.postStatement(ctx, requireActor(req.actor), req.params.id, req.query.date, req.id),
+      budget.postStatement(ctx, requireActor(req.actor), req.params.id, req.query, req.id),
   });
 }

@@ -22,7 +22,6 @@ export const ENTRY_KINDS = [
   'payout',
   'transfer_in',
   'transfer_out',
-  'adjustment',
 ] as const;
 
 /** The overhead share in basis points: 1000 is 10 %. Integers only, no floats. */
@@ -69,13 +68,31 @@ export const periodPatchBody = z.strictObject({
 });
 export type PeriodPatchInput = z.infer<typeof periodPatchBody>;
 
-export const ratesBody = z.strictObject({
-  reflectionDailyOre: ore,
-  reflectionChildDailyOre: ore,
-  protectionDailyOre: ore,
-  integrationDailyOre: ore,
-  integrationChildDailyOre: ore,
+/** A period's price (hourly rate) and cap for one intervention category; null: none. */
+const interventionRate = z.strictObject({
+  code: shortText(60),
+  unitPriceOre: ore.nullable(),
+  capOre: ore.nullable(),
 });
+
+export const ratesBody = z
+  .strictObject({
+    reflectionDailyOre: ore,
+    reflectionChildDailyOre: ore,
+    protectionDailyOre: ore,
+    integrationDailyOre: ore,
+    integrationChildDailyOre: ore,
+    /** The catalogue's prices and caps for this period; left out: they stay as they are. */
+    interventions: z.array(interventionRate).max(200).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, r] of (v.interventions ?? []).entries()) {
+      if (seen.has(r.code))
+        ctx.addIssue({ code: 'custom', message: 'duplicate', path: ['interventions', i, 'code'] });
+      seen.add(r.code);
+    }
+  });
 export type RatesInput = z.infer<typeof ratesBody>;
 
 const planFields = {
@@ -157,6 +174,15 @@ export type PayoutInput = z.infer<typeof payoutBody>;
 
 export const dateQuery = z.strictObject({ date: isoDate.optional() });
 
+/** Lines per statement page. */
+export const STATEMENT_PAGE_SIZE = 100;
+
+export const statementQuery = z.strictObject({
+  date: isoDate.optional(),
+  /** 1-based; left out: the last page (the newest lines). */
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
 export const idParams = z.strictObject({ id });
 
 /* ---------- replies ---------- */
@@ -168,6 +194,16 @@ export const ratesView = z.object({
   protectionDailyOre: z.number().int(),
   integrationDailyOre: z.number().int(),
   integrationChildDailyOre: z.number().int(),
+  interventions: z.array(
+    z.object({
+      code: z.string(),
+      nameSv: z.string(),
+      nameEn: z.string(),
+      unit: z.enum(['item', 'session', 'hour']),
+      unitPriceOre: z.number().int().nullable(),
+      capOre: z.number().int().nullable(),
+    }),
+  ),
 });
 
 export const postView = z.object({
@@ -275,9 +311,14 @@ export const statementLine = z.object({
 export const statementReply = z.object({
   post: postView.extend({ periodId: z.string(), periodName: z.string() }),
   date: z.string(),
+  page: z.number().int(),
+  pageCount: z.number().int(),
+  totalLines: z.number().int(),
+  /** The remaining funds before the page's first line; plus the page's lines, the last line's remaining. */
+  broughtForwardOre: z.number().int(),
   lines: z.array(statementLine),
   balance: postBalance,
-  /** Per decision: committed (net) against paid, and the difference. */
+  /** Per decision on this page: committed (net, up to the date) against paid, and the difference. */
   decisions: z.array(
     z.object({
       decisionId: z.string(),

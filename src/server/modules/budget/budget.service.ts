@@ -21,6 +21,7 @@ import type {
   TransferInput,
 } from './budget.schemas.js';
 import type { ENTRY_KINDS, FIXED_COST_KINDS, FUNDING_KINDS, POST_KINDS } from './budget.schemas.js';
+import { STATEMENT_PAGE_SIZE } from './budget.schemas.js';
 
 /**
  * The programme's budget (domain.md §3, Rates and budget). A period has
@@ -138,8 +139,57 @@ async function periodRates(db: Db | Tx, periodId: string) {
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The intervention prices and caps of a rate schedule: its own, or the
+ * catalogue's for a category added to the catalogue after the schedule was made.
+ * Retired categories are left out unless the schedule has its own figures for them.
+ */
+async function scheduleInterventions(db: Db | Tx, scheduleId: string | null) {
+  const rows = await db
+    .selectFrom('intervention_categories as i')
+    .leftJoin('rate_schedule_interventions as r', (j) =>
+      j.onRef('r.intervention_code', '=', 'i.code').on('r.rate_schedule_id', '=', scheduleId),
+    )
+    .select([
+      'i.code',
+      'i.name_sv',
+      'i.name_en',
+      'i.unit',
+      'i.unit_price_ore',
+      'i.cap_ore',
+      'i.retired_at',
+      'r.rate_schedule_id',
+      'r.unit_price_ore as own_unit_price_ore',
+      'r.cap_ore as own_cap_ore',
+    ])
+    .orderBy('i.sort_order')
+    .execute();
+  return rows
+    .filter((r) => r.retired_at === null || r.rate_schedule_id !== null)
+    .map((r) => {
+      const own = r.rate_schedule_id !== null;
+      const price = own ? r.own_unit_price_ore : r.unit_price_ore;
+      const cap = own ? r.own_cap_ore : r.cap_ore;
+      return {
+        code: r.code,
+        nameSv: r.name_sv,
+        nameEn: r.name_en,
+        unit: r.unit as 'item' | 'session' | 'hour',
+        unitPriceOre: price === null ? null : Number(price),
+        capOre: cap === null ? null : Number(cap),
+      };
+    });
+}
+
+type InterventionRates = Array<{
+  code: string;
+  unitPriceOre: number | null;
+  capOre: number | null;
+}>;
+
 async function periodDetail(db: Db | Tx, p: PeriodRow): Promise<PeriodDetail> {
-  const [funding, fixed, posts, rates] = await Promise.all([
+  const rates = await periodRates(db, p.id);
+  const [funding, fixed, posts, interventions] = await Promise.all([
     db
       .selectFrom('budget_funding_sources as f')
       .leftJoin('cases as c', 'c.id', 'f.case_id')
@@ -159,7 +209,7 @@ async function periodDetail(db: Db | Tx, p: PeriodRow): Promise<PeriodDetail> {
       .where('period_id', '=', p.id)
       .orderBy('sort_order')
       .execute(),
-    periodRates(db, p.id),
+    scheduleInterventions(db, rates.id),
   ]);
   return {
     ...toSummary(p),
@@ -185,6 +235,7 @@ async function periodDetail(db: Db | Tx, p: PeriodRow): Promise<PeriodDetail> {
       protectionDailyOre: Number(rates.protection_daily_ore),
       integrationDailyOre: Number(rates.integration_daily_ore),
       integrationChildDailyOre: Number(rates.integration_child_daily_ore),
+      interventions,
     },
   };
 }
@@ -313,7 +364,7 @@ async function balancesOf(db: Db | Tx, periodId: string, date: string): Promise<
     const transferIn = of('transfer_in');
     const transferOut = -of('transfer_out');
     // Commitments are negative, deductions positive: what was committed, net, is their negated sum.
-    const committed = -(of('commitment') + of('deduction') + of('reversal') + of('adjustment'));
+    const committed = -(of('commitment') + of('deduction') + of('reversal'));
     return {
       postId: p.id,
       kind: p.kind as PostKind,
@@ -372,11 +423,82 @@ export async function periodBalances(
   });
 }
 
+/** One post's balance from the entries dated on or before `date`, and how many entries that is. */
+async function postBalanceOf(
+  db: Db | Tx,
+  post: { id: string; kind: string; name: string },
+  date: string,
+): Promise<{ balance: PostBalance; lines: number }> {
+  const sums = await db
+    .selectFrom('budget_entries')
+    .select([
+      'kind',
+      (eb) => eb.fn.sum<number | string>('amount_ore').as('s'),
+      (eb) => eb.fn.countAll<number | string>().as('n'),
+    ])
+    .where('post_id', '=', post.id)
+    .where('entry_date', '<=', date)
+    .groupBy('kind')
+    .execute();
+  const of = (k: EntryKind) => Number(sums.find((s) => s.kind === k)?.s ?? 0);
+  const budget = of('budget');
+  const transferIn = of('transfer_in');
+  const transferOut = -of('transfer_out');
+  const committed = -(of('commitment') + of('deduction') + of('reversal'));
+  return {
+    balance: {
+      postId: post.id,
+      kind: post.kind as PostKind,
+      name: post.name,
+      budgetOre: budget,
+      committedOre: committed,
+      deductedOre: of('deduction'),
+      paidOre: of('payout'),
+      transferredInOre: transferIn,
+      transferredOutOre: transferOut,
+      remainingOre: budget + transferIn - transferOut - committed,
+    },
+    lines: sums.reduce((n, s) => n + Number(s.n), 0),
+  };
+}
+
+/** The effect on the remaining funds of a post's first (asc) or last (desc) `count` statement lines. */
+async function effectOfLines(
+  db: Db | Tx,
+  postId: string,
+  date: string,
+  count: number,
+  direction: 'asc' | 'desc',
+): Promise<number> {
+  if (count <= 0) return 0;
+  const lines = db
+    .selectFrom('budget_entries')
+    .select(['kind', 'amount_ore'])
+    .where('post_id', '=', postId)
+    .where('entry_date', '<=', date)
+    .orderBy('entry_date', direction)
+    .orderBy('line_no', direction)
+    .limit(count)
+    .as('l');
+  const row = await db
+    .selectFrom(lines)
+    .select((eb) => eb.fn.sum<number | string | null>('l.amount_ore').as('s'))
+    .where('l.kind', '!=', 'payout')
+    .executeTakeFirst();
+  return Number(row?.s ?? 0);
+}
+
+/**
+ * A post's statement as the programme reports it: its entries in date order
+ * with the running remaining funds, a page at a time (the newest by default).
+ * The page starts from what is brought forward (the effect of every line before
+ * it), so the last line of the last page always equals the balance.
+ */
 export async function postStatement(
   ctx: AppContext,
   actor: Actor,
   postId: string,
-  date: string | undefined,
+  query: { date?: string | undefined; page?: number | undefined },
   requestId: string,
 ) {
   const post = await ctx.db
@@ -387,8 +509,15 @@ export async function postStatement(
     .where('p.id', '=', postId)
     .executeTakeFirst();
   if (!post) throw new AppError('not_found');
-  const at = date ?? today(ctx);
-  const rows = await ctx.db
+  const at = query.date ?? today(ctx);
+  const { balance, lines: totalLines } = await postBalanceOf(ctx.db, post, at);
+  const pageCount = Math.max(1, Math.ceil(totalLines / STATEMENT_PAGE_SIZE));
+  const page = Math.min(query.page ?? pageCount, pageCount);
+  const first = (page - 1) * STATEMENT_PAGE_SIZE;
+  const last = Math.min(page * STATEMENT_PAGE_SIZE, totalLines);
+  // Pages in the newer half are read backwards from the newest line, so the default page skips nothing.
+  const backwards = page > pageCount / 2;
+  let q = ctx.db
     .selectFrom('budget_entries as e')
     .leftJoin('cases as c', 'c.id', 'e.case_id')
     .leftJoin('users as u', 'u.id', 'e.created_by')
@@ -415,30 +544,31 @@ export async function postStatement(
       'op.name as counterpart',
     ])
     .where('e.post_id', '=', post.id)
-    .where('e.entry_date', '<=', at)
-    .orderBy('e.entry_date')
-    .orderBy('e.line_no')
-    .execute();
-  let remaining = 0;
-  const perDecision = new Map<
-    string,
-    { decisionId: string; caseCode: string | null; committedOre: number; paidOre: number }
-  >();
+    .where('e.entry_date', '<=', at);
+  q = backwards
+    ? q
+        .orderBy('e.entry_date', 'desc')
+        .orderBy('e.line_no', 'desc')
+        .limit(Math.max(0, last - first))
+        .offset(totalLines - last)
+    : q
+        .orderBy('e.entry_date')
+        .orderBy('e.line_no')
+        .limit(Math.max(0, last - first))
+        .offset(first);
+  const rows = await q.execute();
+  if (backwards) rows.reverse();
+  const pageEffect = rows.reduce((n, r) => (r.kind === 'payout' ? n : n + Number(r.amount_ore)), 0);
+  // What the lines outside the page do: those before it (read forwards) or after it (backwards).
+  const outside = backwards
+    ? await effectOfLines(ctx.db, post.id, at, totalLines - last, 'desc')
+    : await effectOfLines(ctx.db, post.id, at, first, 'asc');
+  const broughtForward = backwards ? balance.remainingOre - pageEffect - outside : outside;
+  let remaining = broughtForward;
   const lines = rows.map((r) => {
     const amount = Number(r.amount_ore);
     const payout = r.kind === 'payout';
     if (!payout) remaining += amount;
-    if (r.decision_id) {
-      const d = perDecision.get(r.decision_id) ?? {
-        decisionId: r.decision_id,
-        caseCode: r.code,
-        committedOre: 0,
-        paidOre: 0,
-      };
-      if (payout) d.paidOre += amount;
-      else d.committedOre -= amount;
-      perDecision.set(r.decision_id, d);
-    }
     return {
       id: r.id,
       lineNo: r.line_no,
@@ -457,17 +587,47 @@ export async function postStatement(
       remainingOre: remaining,
     };
   });
-  const balance = (await balancesOf(ctx.db, post.period_id, at)).find((b) => b.postId === post.id);
-  if (!balance) throw new AppError('not_found');
+  // The decisions on this page, with everything booked on them up to the date (also on other pages).
+  const decisionIds = [...new Set(rows.flatMap((r) => (r.decision_id ? [r.decision_id] : [])))];
+  const sums =
+    decisionIds.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('budget_entries')
+          .select(['decision_id', 'kind', (eb) => eb.fn.sum<number | string>('amount_ore').as('s')])
+          .where('decision_id', 'in', decisionIds)
+          .where('post_id', '=', post.id)
+          .where('entry_date', '<=', at)
+          .groupBy(['decision_id', 'kind'])
+          .execute();
+  const caseOf = new Map(rows.map((r) => [r.decision_id, r.code]));
+  const decisions = decisionIds
+    .map((decisionId) => {
+      const mine = sums.filter((x) => x.decision_id === decisionId);
+      const paid = mine.filter((x) => x.kind === 'payout').reduce((n, x) => n + Number(x.s), 0);
+      const committed = -mine
+        .filter((x) => x.kind !== 'payout')
+        .reduce((n, x) => n + Number(x.s), 0);
+      return {
+        decisionId,
+        caseCode: caseOf.get(decisionId) ?? null,
+        committedOre: committed,
+        paidOre: paid,
+        differenceOre: committed - paid,
+      };
+    })
+    // A superseded decision whose commitment was reversed and that was never paid is history only.
+    .filter((d) => d.committedOre !== 0 || d.paidOre !== 0);
   return audited(ctx, actor, 'budget.statement_read', 'budget_post', post.id, requestId, {
     post: { ...toPostView(post), periodId: post.period_id, periodName: post.period_name },
     date: at,
+    page,
+    pageCount,
+    totalLines,
+    broughtForwardOre: broughtForward,
     lines,
     balance,
-    decisions: [...perDecision.values()]
-      // A superseded decision whose commitment was reversed and that was never paid is history only.
-      .filter((d) => d.committedOre !== 0 || d.paidOre !== 0)
-      .map((d) => ({ ...d, differenceOre: d.committedOre - d.paidOre })),
+    decisions,
   });
 }
 
@@ -590,7 +750,7 @@ export async function createPeriod(
     const previous = await tx
       .selectFrom('rate_schedules as r')
       .innerJoin('budget_periods as p', 'p.id', 'r.budget_period_id')
-      .select(RATE_COLUMNS.map((c) => `r.${c}` as const))
+      .select(['r.id', ...RATE_COLUMNS.map((c) => `r.${c}` as const)])
       .where('p.programme_id', '=', programme.id)
       .where('p.starts_on', '<', input.startsOn)
       .where('r.superseded_at', 'is', null)
@@ -601,12 +761,14 @@ export async function createPeriod(
       previous ??
       (await tx
         .selectFrom('rate_schedules')
-        .select([...RATE_COLUMNS])
+        .select(['id', ...RATE_COLUMNS])
         .where('budget_period_id', 'is', null)
         .orderBy('valid_from')
         .limit(1)
         .executeTakeFirstOrThrow());
-    await insertRates(tx, id, input.startsOn, input.endsOn, rates, now);
+    // Intervention prices and caps likewise: the previous period's, else the catalogue's.
+    const interventions = await scheduleInterventions(tx, previous ? previous.id : null);
+    await insertRates(tx, id, input.startsOn, input.endsOn, rates, interventions, now);
     await ctx.audit.append(tx, {
       ...auditActor(actor),
       action: 'budget.period_created',
@@ -625,12 +787,14 @@ async function insertRates(
   from: string,
   to: string,
   rates: Rates,
+  interventions: InterventionRates,
   now: string,
 ) {
+  const scheduleId = newId();
   await tx
     .insertInto('rate_schedules')
     .values({
-      id: newId(),
+      id: scheduleId,
       valid_from: from,
       valid_to: to,
       reflection_daily_ore: rates.reflection_daily_ore,
@@ -643,6 +807,18 @@ async function insertRates(
       superseded_at: null,
     })
     .execute();
+  if (interventions.length > 0)
+    await tx
+      .insertInto('rate_schedule_interventions')
+      .values(
+        interventions.map((i) => ({
+          rate_schedule_id: scheduleId,
+          intervention_code: i.code,
+          unit_price_ore: i.unitPriceOre,
+          cap_ore: i.capOre,
+        })),
+      )
+      .execute();
 }
 
 export async function updatePeriod(
@@ -730,6 +906,16 @@ export async function setRates(
     const p = await lockPeriod(ctx, tx, id);
     assertOpen(p);
     const now = ctx.clock.now().toISOString();
+    const current = await periodRates(tx, id);
+    // The figures sent replace the current ones; categories left out keep theirs.
+    const interventions = await scheduleInterventions(tx, current.id);
+    const known = new Map(interventions.map((i) => [i.code, i]));
+    const unknown = (input.interventions ?? []).flatMap((r, i) =>
+      known.has(r.code) ? [] : [{ path: `interventions.${i}.code`, code: 'unknown_intervention' }],
+    );
+    if (unknown.length > 0) throw new AppError('validation', unknown);
+    for (const r of input.interventions ?? [])
+      known.set(r.code, { ...known.get(r.code)!, unitPriceOre: r.unitPriceOre, capOre: r.capOre });
     await tx
       .updateTable('rate_schedules')
       .set({ superseded_at: now })
@@ -748,6 +934,7 @@ export async function setRates(
         integration_daily_ore: input.integrationDailyOre,
         integration_child_daily_ore: input.integrationChildDailyOre,
       },
+      [...known.values()],
       now,
     );
     await ctx.audit.append(tx, {
@@ -888,8 +1075,9 @@ export async function updatePost(
 
 /* ---------- transfers and payouts ---------- */
 
-function formatKronor(ore: number): string {
-  return (ore / 100).toFixed(2);
+/** Kronor for an error message, which formats it as a currency in the reader's language. */
+function formatKronor(ore: number): number {
+  return ore / 100;
 }
 
 export async function transfer(

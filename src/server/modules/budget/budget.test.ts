@@ -141,7 +141,7 @@ describe(`budget periods, posts and transfers (${TEST_DB})`, () => {
     });
     expect(res.statusCode).toBe(409);
     expect(errorOf(res).code).toBe('post_overdrawn');
-    expect(errorOf(res).message).toContain('0.00');
+    expect(errorOf(res).message).toMatch(/kvar: 0,00\s*kr/);
     expect(await fingerprint(t, IGNORE)).toEqual(before);
     const forced = await f.as('coordinator', 'POST', '/api/budget/transfers', {
       fromPostId: from,
@@ -313,5 +313,51 @@ describe(`budget periods, posts and transfers (${TEST_DB})`, () => {
       f.as('admin', 'POST', '/api/budget/periods', { ...body, startsOn: '2040-06-01' }),
     ]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+  });
+  it('reads a long statement a page at a time, each page carrying the remaining funds forward', async () => {
+    const p = await createPeriod(
+      f,
+      { name: 'Långt utdrag', startsOn: '2041-01-01', endsOn: '2041-12-31' },
+      { reflection: 10_000_000 },
+    );
+    const from = postOf(p, 'reflection');
+    const to = postOf(p, 'integration');
+    // One budget line and 220 transfers of 1, 2, 3 … öre: 221 lines, three pages of 100.
+    for (let i = 1; i <= 220; i++) {
+      const res = await f.as('coordinator', 'POST', '/api/budget/transfers', {
+        fromPostId: from,
+        toPostId: to,
+        amountOre: i,
+        reason: `Flytt ${i}`,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const total = 10_000_000 - (220 * 221) / 2;
+    const last = await statement(f, from);
+    expect(last).toMatchObject({ page: 3, pageCount: 3, totalLines: 221 });
+    expect(last.lines).toHaveLength(21);
+    expect(last.lines.at(-1)?.remainingOre).toBe(total);
+    expect(last.balance.remainingOre).toBe(total);
+    const pages = [await statement(f, from, undefined, 1), await statement(f, from, undefined, 2)];
+    expect(pages.map((x) => x.lines.length)).toEqual([100, 100]);
+    expect(pages[0]!.broughtForwardOre).toBe(0);
+    expect(pages[0]!.lines[0]).toMatchObject({ kind: 'budget', remainingOre: 10_000_000 });
+    // Each page starts where the one before ended, and every line is the one before it plus its amount.
+    const all = [...pages, last];
+    for (const [i, page] of all.entries()) {
+      if (i > 0) expect(page.broughtForwardOre).toBe(all[i - 1]!.lines.at(-1)!.remainingOre);
+      let running = page.broughtForwardOre;
+      for (const line of page.lines) {
+        running += line.amountOre;
+        expect(line.remainingOre).toBe(running);
+      }
+    }
+    expect(all.flatMap((x) => x.lines.map((l) => l.reason)).slice(1)).toEqual(
+      Array.from({ length: 220 }, (_, i) => `Flytt ${i + 1}`),
+    );
+    // A page after the last one is the last one; a page of 0 is refused.
+    expect((await statement(f, from, undefined, 9)).page).toBe(3);
+    const zero = await f.as('coordinator', 'GET', `/api/budget/posts/${from}/statement?page=0`);
+    expect(zero.statusCode).toBe(400);
   });
 });
