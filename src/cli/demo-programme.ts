@@ -5,6 +5,8 @@ import { createCase } from '../server/modules/cases/cases.service.js';
 import { decide, submitApplication } from '../server/modules/applications/applications.service.js';
 import type { Background } from '../server/modules/cases/cases.schemas.js';
 import type { ApplicationInput } from '../server/modules/applications/applications.schemas.js';
+import * as budget from '../server/modules/budget/budget.service.js';
+import type { PostPatchInput } from '../server/modules/budget/budget.schemas.js';
 import { DEMO_EMAIL_DOMAIN } from './demo-data.js';
 
 /**
@@ -76,6 +78,7 @@ export async function loadDemoProgramme(ctx: AppContext): Promise<void> {
   const ljuset = await actorByEmail(ctx, 'ljuset');
   const fristaden = await actorByEmail(ctx, 'fristaden');
   const coordinator = await actorByEmail(ctx, 'samordnare');
+  await loadDemoBudget(ctx, coordinator, today);
 
   const c1 = await createCase(
     ctx,
@@ -262,4 +265,63 @@ export async function loadDemoProgramme(ctx: AppContext): Promise<void> {
     }),
     REQUEST_ID,
   );
+}
+
+/**
+ * A budget period of twelve months from the first of this month, with a grant,
+ * funds carried over, fixed costs and planned posts, so that the decisions
+ * below commit money and the budget pages have something to show.
+ */
+async function loadDemoBudget(ctx: AppContext, coordinator: Actor, today: string): Promise<void> {
+  const start = `${today.slice(0, 7)}-01`;
+  const [y, m] = [Number(start.slice(0, 4)), Number(start.slice(5, 7))];
+  // The day before the same date next year: the last day of the previous month, a year on.
+  const end = stockholmDate(new Date(Date.UTC(y + 1, m - 1, 0, 12)));
+  const period = await budget.createPeriod(
+    ctx,
+    coordinator,
+    {
+      name: `Stödprogrammet ${start.slice(0, 7)} – ${end.slice(0, 7)} (demo)`,
+      startsOn: start,
+      endsOn: end,
+      overheadBp: 1000,
+      fundingSources: [
+        { kind: 'grant', name: 'Länsstyrelsen, bidrag (demo)', amountOre: 150_000_000, caseId: null },
+        { kind: 'carried_over', name: 'Överfört från förra perioden (demo)', amountOre: 12_000_000, caseId: null },
+      ],
+      fixedCosts: [
+        { kind: 'coordinator_salary', name: 'Samordnare 50 % (demo)', amountOre: 45_000_000 },
+        { kind: 'travel', name: 'Resor (demo)', amountOre: 3_000_000 },
+        { kind: 'website', name: 'Webbplats (demo)', amountOre: 1_500_000 },
+      ],
+    },
+    REQUEST_ID,
+  ); // prettier-ignore
+  const post = (kind: string) => period.posts.find((p) => p.kind === kind)!.id;
+  // Planned units: 4 persons × 30 days × 1,200 SEK; 2 × 90 × 600 SEK; interventions a plain 100,000 SEK.
+  const plans: Array<[string, Omit<PostPatchInput, 'allowOverdraw'>]> = [
+    ['reflection', { planPersons: 4, planDays: 30, planRateOre: 120_000 }],
+    ['integration', { planPersons: 2, planDays: 90, planRateOre: 60_000 }],
+    ['intervention', { planAmountOre: 10_000_000 }],
+  ];
+  for (const [kind, plan] of plans)
+    await budget.updatePost(
+      ctx,
+      coordinator,
+      post(kind),
+      { ...plan, allowOverdraw: false },
+      REQUEST_ID,
+    );
+  await budget.transfer(
+    ctx,
+    coordinator,
+    {
+      fromPostId: post('intervention'),
+      toPostId: post('integration'),
+      amountOre: 1_000_000,
+      reason: 'Fler integrationsdagar än planerat (demo).',
+      allowOverdraw: false,
+    },
+    REQUEST_ID,
+  ); // prettier-ignore
 }

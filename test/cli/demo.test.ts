@@ -97,7 +97,9 @@ describe(`slussa demo (${TEST_DB})`, () => {
             | 'working_groups'
             | 'cases'
             | 'applications'
-            | 'decisions',
+            | 'decisions'
+            | 'budget_periods'
+            | 'budget_entries',
         ) =>
           Number(
             (
@@ -114,6 +116,21 @@ describe(`slussa demo (${TEST_DB})`, () => {
         expect(await count('cases')).toBe(4);
         expect(await count('applications')).toBe(6);
         expect(await count('decisions')).toBe(2);
+        // A budget period: the posts' budgets, a transfer (two lines), and the two decisions'
+        // commitments (the partial grant and the integration period).
+        expect(await count('budget_periods')).toBe(1);
+        const kinds = await db
+          .selectFrom('budget_entries')
+          .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('kind')
+          .orderBy('kind')
+          .execute();
+        expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([
+          ['budget', 3],
+          ['commitment', 2],
+          ['transfer_in', 1],
+          ['transfer_out', 1],
+        ]);
         const codes = await db.selectFrom('cases').select('code').orderBy('number').execute();
         expect(codes.map((c) => c.code)).toEqual(['NSP001', 'NSP002', 'NSP003', 'NSP004']);
         const flag = await db
