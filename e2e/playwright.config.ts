@@ -48,5 +48,10 @@ export default defineConfig({
       testMatch: 'programme.spec.ts',
       use: { baseURL: process.env.E2E_PROGRAMME_BASE_URL },
     },
+    {
+      name: 'budget',
+      testMatch: 'budget.spec.ts',
+      use: { baseURL: process.env.E2E_BUDGET_BASE_URL },
+    },
   ],
 });

@@ -1,7 +1,8 @@
 // End-to-end run: starts the built server on a fresh data folder for each
-// spec file (platform, directory, programme), reads the first-run link each prints, runs
+// spec file (platform, directory, programme, budget), reads the first-run link each prints, runs
 // the Playwright specs against them in Debian's Chromium, stops the servers
-// and exits with Playwright's code. Extra arguments go to Playwright.
+// and exits with Playwright's code. Extra arguments go to Playwright; with
+// --project (one or more), only those projects' servers are started.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -57,7 +58,26 @@ const INSTANCES = [
   { name: 'platform', env: { url: 'E2E_BASE_URL', link: 'E2E_WELCOME_LINK' } },
   { name: 'directory', env: { url: 'E2E_DIRECTORY_BASE_URL', link: 'E2E_DIRECTORY_WELCOME_LINK' } },
   { name: 'programme', env: { url: 'E2E_PROGRAMME_BASE_URL', link: 'E2E_PROGRAMME_WELCOME_LINK' } },
+  { name: 'budget', env: { url: 'E2E_BUDGET_BASE_URL', link: 'E2E_BUDGET_WELCOME_LINK' } },
 ];
+
+/** The projects named with --project=a or --project a (Playwright's own option); none: all. */
+function chosenProjects(args) {
+  const names = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg.startsWith('--project=')) names.push(arg.slice('--project='.length));
+    else if (arg === '--project' && args[i + 1]) names.push(args[++i] ?? '');
+  }
+  return names.flatMap((n) => n.split(',')).filter(Boolean);
+}
+const chosen = chosenProjects(process.argv.slice(2));
+const unknown = chosen.filter((n) => !INSTANCES.some((i) => i.name === n));
+if (unknown.length > 0) {
+  log(`unknown project: ${unknown.join(', ')}`);
+  process.exit(2);
+}
+const wanted = chosen.length > 0 ? INSTANCES.filter((i) => chosen.includes(i.name)) : INSTANCES;
 
 const taken = new Set();
 const servers = [];
@@ -150,7 +170,7 @@ try {
     ...process.env,
     E2E_ADMIN_EMAIL: process.env.SLUSSA_ADMIN_EMAIL ?? 'admin@slussa.local',
   };
-  for (const instance of INSTANCES) {
+  for (const instance of wanted) {
     const srv = await startServer(instance);
     env[instance.env.url] = srv.baseUrl;
     env[instance.env.link] = srv.welcomeLink;

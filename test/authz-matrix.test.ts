@@ -1395,6 +1395,26 @@ const MATRIX: Record<string, RouteSpec> = {
       url: `/api/budget/posts/${(await budgetPeriodIn(c)).posts[0]!.id}/statement`,
     }),
   },
+  'GET /api/budget/periods/:id/report': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/report?date=2026-11-23`,
+    }),
+  },
+  'GET /api/budget/periods/:id/report/export': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/report/export?format=pdf`,
+    }),
+  },
 };
 
 const EXPECTED_ERROR: Record<Exclude<Outcome, 'A'>, [number, string]> = {

@@ -45,6 +45,11 @@ import { ApplicationCreatePage } from './features/applications/ApplicationCreate
 import { ApplicationPage } from './features/applications/ApplicationPage.js';
 import { ApprovalsPage } from './features/applications/ApprovalsPage.js';
 import { ProgrammeSettingsPage } from './features/programme/ProgrammeSettingsPage.js';
+import { BudgetListPage } from './features/budget/BudgetListPage.js';
+import { PeriodCreatePage } from './features/budget/PeriodCreatePage.js';
+import { PeriodPage } from './features/budget/PeriodPage.js';
+import { ReportPage } from './features/budget/ReportPage.js';
+import { StatementPage } from './features/budget/StatementPage.js';
 
 function NotFoundPage() {
   const t = useT();
@@ -261,6 +266,46 @@ function AppRoutes() {
             element={
               <RequirePermission permission="programme.manage">
                 <ProgrammeSettingsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="budget"
+            element={
+              <RequirePermission permission="budget.manage">
+                <BudgetListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="budget/new"
+            element={
+              <RequirePermission permission="budget.manage">
+                <PeriodCreatePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="budget/posts/:id/statement"
+            element={
+              <RequirePermission permission="budget.manage">
+                <StatementPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="budget/:id"
+            element={
+              <RequirePermission permission="budget.manage">
+                <PeriodPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="budget/:id/report"
+            element={
+              <RequirePermission permission="budget.manage">
+                <ReportPage />
               </RequirePermission>
             }
           />

@@ -200,7 +200,8 @@ interface RawBody {
   headers?: Record<string, string>;
 }
 
-async function request<T>(
+/** One call to the API; feature modules with their own API objects (the budget's) use it too. */
+export async function request<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
@@ -404,8 +405,10 @@ export const api = {
   answer: (id: string, body: { expectedVersion: number; text: string }) =>
     post<ApplicationDetail>(`/api/applications/${enc(id)}/answer`, body),
   approvals: () => get<ApprovalsReply>('/api/approvals'),
-  approve: (decisionId: string, body: { approve: boolean; comment: string | null }) =>
-    post<Ok>(`/api/decisions/${enc(decisionId)}/approval`, body),
+  approve: (
+    decisionId: string,
+    body: { approve: boolean; comment: string | null; allowOverdraw?: boolean },
+  ) => post<Ok>(`/api/decisions/${enc(decisionId)}/approval`, body),
 
   // Audit log
   audit: (q: Query) => get<AuditList>('/api/audit', q),

@@ -73,6 +73,11 @@ function MainNav({ session }: { session: SessionInfo }) {
             <NavLink to="/programme">{t('web.nav.programme')}</NavLink>
           </li>
         ) : null}
+        {hasPermission(role, 'budget.manage') ? (
+          <li>
+            <NavLink to="/budget">{t('web.nav.budget')}</NavLink>
+          </li>
+        ) : null}
         {hasPermission(role, 'organisations.read') ? (
           <>
             <li>

@@ -4,6 +4,8 @@ import type { AppContext } from '../../core/context.js';
 import { requireActor } from '../../core/access.js';
 import * as s from './budget.schemas.js';
 import * as budget from './budget.service.js';
+import * as report from './budget.report.js';
+import { sendDownload } from '../../core/downloads.js';
 
 const versionBody = z.strictObject({ expectedVersion: z.number().int().min(1) });
 
@@ -118,5 +120,36 @@ export function budgetRoutes(app: App, ctx: AppContext): void {
     },
     handler: (req) =>
       budget.postStatement(ctx, requireActor(req.actor), req.params.id, req.query, req.id),
+  });
+
+  app.get('/api/budget/periods/:id/report', {
+    config: { access },
+    schema: {
+      tags,
+      params: report.reportParams,
+      querystring: report.reportQuery,
+      response: { 200: report.funderReportReply },
+    },
+    handler: (req) =>
+      report.funderReport(ctx, requireActor(req.actor), req.params.id, req.query.date, req.id),
+  });
+
+  // The funder report as a file (format=xlsx|pdf), headings in the request's language.
+  app.get('/api/budget/periods/:id/report/export', {
+    config: { access },
+    schema: { tags, params: report.reportParams, querystring: report.reportExportQuery },
+    handler: async (req, reply) =>
+      sendDownload(
+        reply,
+        await report.exportReport(
+          ctx,
+          requireActor(req.actor),
+          req.params.id,
+          req.query.date,
+          req.query.format,
+          req.locale,
+          req.id,
+        ),
+      ),
   });
 }

@@ -21,6 +21,7 @@ import {
   PERIOD_TYPES,
   useProgrammeVocabulary,
 } from '../programme/vocabulary.js';
+import { BudgetHintSection } from '../budget/BudgetHintSection.js';
 import { AnswerForm, applicationKey, DecidedNotice, DecisionForm } from './DecisionForm.js';
 
 function submittedNotice(state: unknown): boolean {
@@ -357,6 +358,13 @@ export function ApplicationPage() {
               </ol>
             )}
           </Section>
+          {COSTED_TYPES.has(a.type) ? (
+            <BudgetHintSection
+              hint={a.budget}
+              appliedDays={PERIOD_TYPES.has(a.type) ? a.days : null}
+              amountOre={a.amountOre}
+            />
+          ) : null}
           {a.mayDecide ? (
             <Section
               title={

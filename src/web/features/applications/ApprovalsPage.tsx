@@ -3,6 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useT } from '../../i18n.js';
 import { api, type ApprovalItem } from '../../api.js';
+import { budgetKeys, isOverdrawn } from '../budget/budgetApi.js';
+import { OverdrawConfirm } from '../budget/BudgetParts.js';
 import { formatDateTime, hasPermission } from '../../reference.js';
 import { useSession } from '../../session.js';
 import { Page } from '../../components/Page.js';
@@ -23,13 +25,20 @@ export function ApprovalsPage() {
   const queryClient = useQueryClient();
   const [answering, setAnswering] = useState<Answering | null>(null);
   const [comment, setComment] = useState('');
+  const [allowOverdraw, setAllowOverdraw] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const approvals = useQuery({ queryKey: ['approvals'], queryFn: api.approvals, staleTime: 0 });
   const answer = useMutation({
+    // Approving makes the decision final and commits it to the budget: the post may be short.
     mutationFn: ({ item, approve }: Answering) =>
-      api.approve(item.decisionId, { approve, comment: comment.trim() || null }),
+      api.approve(item.decisionId, {
+        approve,
+        comment: comment.trim() || null,
+        allowOverdraw: approve && allowOverdraw,
+      }),
     onSuccess: (_r, { item, approve }) => {
       void queryClient.invalidateQueries({ queryKey: ['approvals'] });
+      void queryClient.invalidateQueries({ queryKey: budgetKeys.all });
       void queryClient.invalidateQueries({ queryKey: ['applications'] });
       void queryClient.invalidateQueries({ queryKey: ['application', item.applicationId] });
       void queryClient.invalidateQueries({ queryKey: ['case'] });
@@ -45,6 +54,7 @@ export function ApprovalsPage() {
   const start = (item: ApprovalItem, approve: boolean) => {
     setDone(null);
     setComment('');
+    setAllowOverdraw(false);
     answer.reset();
     setAnswering({ item, approve });
   };
@@ -201,6 +211,12 @@ export function ApprovalsPage() {
               maxLength={2000}
               rows={3}
               error={errors.comment}
+            />
+            <OverdrawConfirm
+              show={answering.approve && (isOverdrawn(answer.error) || allowOverdraw)}
+              checked={allowOverdraw}
+              onChange={setAllowOverdraw}
+              label={t('web.budget.overdraw.decision')}
             />
           </>
         ) : null}

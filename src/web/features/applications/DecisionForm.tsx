@@ -13,6 +13,8 @@ import {
   type DecisionOutcome,
 } from '../programme/vocabulary.js';
 import { localProblem } from '../cases/CaseCreatePage.js';
+import { budgetKeys, isOverdrawn } from '../budget/budgetApi.js';
+import { OverdrawConfirm } from '../budget/BudgetParts.js';
 import { moneyProblemText } from './ApplicationCreatePage.js';
 
 const FIELDS = [
@@ -51,7 +53,11 @@ const EMPTY: Draft = {
 
 export const applicationKey = (id: string) => ['application', id] as const;
 
-const isConflict = (err: unknown): boolean => err instanceof ApiError && err.status === 409;
+/** Refusals of the budget (409 too) that the form itself shows: not a reason to reload. */
+const BUDGET_REFUSALS: ReadonlySet<string> = new Set(['post_overdrawn', 'period_closed']);
+
+const isConflict = (err: unknown): boolean =>
+  err instanceof ApiError && err.status === 409 && !BUDGET_REFUSALS.has(err.code);
 
 function toDecision(
   d: Draft,
@@ -124,14 +130,17 @@ export function DecisionForm({
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [local, setLocal] = useState<Record<string, string>>({});
+  const [allowOverdraw, setAllowOverdraw] = useState(false);
   const decide = useMutation({
     mutationFn: (body: DecisionInput) => api.decide(a.id, body),
     onSuccess: (detail) => {
       queryClient.setQueryData(applicationKey(a.id), detail);
       void queryClient.invalidateQueries({ queryKey: ['applications', 'list'] });
       void queryClient.invalidateQueries({ queryKey: ['approvals'] });
+      void queryClient.invalidateQueries({ queryKey: budgetKeys.all });
       if (a.caseId) void queryClient.invalidateQueries({ queryKey: ['case', a.caseId] });
       setDraft(EMPTY);
+      setAllowOverdraw(false);
       onDone(detail);
     },
     onError: (err) => {
@@ -161,9 +170,10 @@ export function DecisionForm({
       return;
     }
     setLocal({});
-    decide.mutate(parsed.value);
+    decide.mutate({ ...parsed.value, allowOverdraw });
   };
   const asking = draft.outcome === 'information_requested';
+  const overdrawn = isOverdrawn(decide.error);
 
   return (
     <form className="form" noValidate onSubmit={submit}>
@@ -242,6 +252,12 @@ export function DecisionForm({
         rows={5}
         required
         {...text('rationale')}
+      />
+      <OverdrawConfirm
+        show={overdrawn || allowOverdraw}
+        checked={allowOverdraw}
+        onChange={setAllowOverdraw}
+        label={t('web.budget.overdraw.decision')}
       />
       <div className="button-row">
         <button type="submit" disabled={decide.isPending}>
