@@ -517,47 +517,58 @@ export async function postStatement(
   const last = Math.min(page * STATEMENT_PAGE_SIZE, totalLines);
   // Pages in the newer half are read backwards from the newest line, so the default page skips nothing.
   const backwards = page > pageCount / 2;
-  let q = ctx.db
-    .selectFrom('budget_entries as e')
-    .leftJoin('cases as c', 'c.id', 'e.case_id')
-    .leftJoin('users as u', 'u.id', 'e.created_by')
-    .leftJoin('budget_entries as other', (j) =>
-      j
-        .onRef('other.transfer_id', '=', 'e.transfer_id')
-        .onRef('other.id', '!=', 'e.id')
-        .on('e.transfer_id', 'is not', null),
-    )
-    .leftJoin('budget_posts as op', 'op.id', 'other.post_id')
-    .select([
-      'e.id',
-      'e.line_no',
-      'e.entry_date',
-      'e.kind',
-      'e.amount_ore',
-      'c.code',
-      'e.application_id',
-      'e.decision_id',
-      'e.transfer_id',
-      'e.reference',
-      'e.reason_enc',
-      'u.name as by_name',
-      'op.name as counterpart',
-    ])
-    .where('e.post_id', '=', post.id)
-    .where('e.entry_date', '<=', at);
-  q = backwards
-    ? q
-        .orderBy('e.entry_date', 'desc')
-        .orderBy('e.line_no', 'desc')
+  // The page's line numbers first, from the covering index; then only those lines in full.
+  let pageQuery = ctx.db
+    .selectFrom('budget_entries')
+    .select('line_no')
+    .where('post_id', '=', post.id)
+    .where('entry_date', '<=', at);
+  pageQuery = backwards
+    ? pageQuery
+        .orderBy('entry_date', 'desc')
+        .orderBy('line_no', 'desc')
         .limit(Math.max(0, last - first))
         .offset(totalLines - last)
-    : q
-        .orderBy('e.entry_date')
-        .orderBy('e.line_no')
+    : pageQuery
+        .orderBy('entry_date')
+        .orderBy('line_no')
         .limit(Math.max(0, last - first))
         .offset(first);
-  const rows = await q.execute();
-  if (backwards) rows.reverse();
+  const lineNos = (await pageQuery.execute()).map((r) => r.line_no);
+  const rows =
+    lineNos.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('budget_entries as e')
+          .leftJoin('cases as c', 'c.id', 'e.case_id')
+          .leftJoin('users as u', 'u.id', 'e.created_by')
+          .leftJoin('budget_entries as other', (j) =>
+            j
+              .onRef('other.transfer_id', '=', 'e.transfer_id')
+              .onRef('other.id', '!=', 'e.id')
+              .on('e.transfer_id', 'is not', null),
+          )
+          .leftJoin('budget_posts as op', 'op.id', 'other.post_id')
+          .select([
+            'e.id',
+            'e.line_no',
+            'e.entry_date',
+            'e.kind',
+            'e.amount_ore',
+            'c.code',
+            'e.application_id',
+            'e.decision_id',
+            'e.transfer_id',
+            'e.reference',
+            'e.reason_enc',
+            'u.name as by_name',
+            'op.name as counterpart',
+          ])
+          .where('e.post_id', '=', post.id)
+          .where('e.line_no', 'in', lineNos)
+          .orderBy('e.entry_date')
+          .orderBy('e.line_no')
+          .execute();
   const pageEffect = rows.reduce((n, r) => (r.kind === 'payout' ? n : n + Number(r.amount_ore)), 0);
   // What the lines outside the page do: those before it (read forwards) or after it (backwards).
   const outside = backwards
