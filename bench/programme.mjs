@@ -110,7 +110,7 @@ const round2 = (x) => Math.round(x * 100) / 100;
  *
  * @param {import('./lib/server.mjs').SlussaServer} server
  */
-async function seedPeople(server) {
+export async function seedPeople(server) {
   const seeded = await seedSlussa(server, { users: 1 });
   const admin = new ApiClient(server.url, server.origin);
   admin.cookie = seeded.adminCookie;

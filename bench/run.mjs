@@ -7,11 +7,14 @@
 // audit event, and sign-in. Every figure is reported as a ratio to the bare
 // route measured in the same run, because the machine is shared and noisy.
 // Then the support programme section (bench/programme.mjs) runs on a server
-// of its own, with the same bare server as its baseline.
+// of its own, with the same bare server as its baseline, and the programme
+// budget section (bench/budget.mjs) on another, against raw SQLite figures of
+// its own run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { measureDirectory, seedDirectory } from './directory.mjs';
+import { runBudget } from './budget.mjs';
 import { runProgramme } from './programme.mjs';
 import { seedSlussa } from './lib/api.mjs';
 import { measureRoute, throughputOf } from './lib/measure.mjs';
@@ -38,6 +41,7 @@ const ROUTE_KEYS = [
   'directory',
   'signin',
   'programme',
+  'budget',
 ];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -49,8 +53,10 @@ for (const k of only) {
 }
 /** @param {string} key */
 const wanted = (key) => only.length === 0 || only.includes(key);
-/** The foundation part (everything but the programme section) runs unless only the programme is wanted. */
-const foundationWanted = only.length === 0 || only.some((k) => k !== 'programme');
+/** Sections with a server of their own, run after the foundation part. */
+const SECTIONS = ['programme', 'budget'];
+/** The foundation part (everything but those sections) runs unless only sections are wanted. */
+const foundationWanted = only.length === 0 || only.some((k) => !SECTIONS.includes(k));
 
 const settings = {
   durationS: envNumber('BENCH_DURATION', 10),
@@ -88,6 +94,19 @@ async function main() {
     if (foundationWanted) await foundation({ bare, taken });
     if (wanted('programme')) {
       await runProgramme({
+        bare,
+        measureOpts: {
+          connections: settings.connections,
+          duration: settings.durationS,
+          warmup: settings.warmupS,
+        },
+        cpuProfile: settings.cpuProfile,
+        taken,
+        log,
+      });
+    }
+    if (wanted('budget')) {
+      await runBudget({
         bare,
         measureOpts: {
           connections: settings.connections,

@@ -73,7 +73,7 @@ const dateCache = new Map();
  *
  * @param {number} ms
  */
-function stockholmDate(ms) {
+export function stockholmDate(ms) {
   const hour = Math.floor(ms / HOUR_MS);
   let d = dateCache.get(hour);
   if (d === undefined) {
@@ -84,10 +84,10 @@ function stockholmDate(ms) {
 }
 
 /** @param {string} date YYYY-MM-DD @param {number} days */
-const addDays = (date, days) =>
+export const addDays = (date, days) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
-const iso = (/** @type {number} */ ms) => new Date(ms).toISOString();
+export const iso = (/** @type {number} */ ms) => new Date(ms).toISOString();
 
 /**
  * @template T
@@ -95,7 +95,7 @@ const iso = (/** @type {number} */ ms) => new Date(ms).toISOString();
  * @param {readonly T[]} xs
  * @returns {T}
  */
-const pick = (rnd, xs) => /** @type {T} */ (xs[Math.floor(rnd() * xs.length)]);
+export const pick = (rnd, xs) => /** @type {T} */ (xs[Math.floor(rnd() * xs.length)]);
 
 /**
  * @template T
@@ -103,7 +103,7 @@ const pick = (rnd, xs) => /** @type {T} */ (xs[Math.floor(rnd() * xs.length)]);
  * @param {ReadonlyArray<readonly [T, number]>} weighted
  * @returns {T}
  */
-function pickWeighted(rnd, weighted) {
+export function pickWeighted(rnd, weighted) {
   let total = 0;
   for (const [, w] of weighted) total += w;
   let x = rnd() * total;
@@ -115,7 +115,7 @@ function pickWeighted(rnd, weighted) {
 }
 
 /** @param {() => number} rnd @param {number} lo @param {number} hi  an integer in [lo, hi] */
-const between = (rnd, lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
+export const between = (rnd, lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
 
 /** Up to `n` distinct picks. @template T @param {() => number} rnd @param {ReadonlyArray<readonly [T, number]>} weighted @param {number} n @returns {T[]} */
 function distinct(rnd, weighted, n) {
@@ -126,6 +126,26 @@ function distinct(rnd, weighted, n) {
     if (!out.includes(v)) out.push(v);
   }
   return out;
+}
+
+/**
+ * The server's field cipher on a stopped server's database: the active data
+ * key, unwrapped with the data folder's master key (the built
+ * createFieldCrypto in dist/server/core/crypto.js).
+ *
+ * @param {string} sqlitePath
+ * @param {string} dataDir  holds master.key
+ * @returns {Promise<{ encrypt(s: string): string, decrypt(s: string): string }>}
+ */
+export async function openFieldCipher(sqlitePath, dataDir) {
+  const { openDatabase } = await dist('core/db/database.js');
+  const { createFieldCrypto, loadMasterKey } = await dist('core/crypto.js');
+  const handle = openDatabase({ sqlitePath });
+  try {
+    return await createFieldCrypto(handle.db, loadMasterKey(dataDir, undefined), () => new Date());
+  } finally {
+    await handle.close();
+  }
 }
 
 /* ---------- the mix ---------- */
@@ -359,6 +379,7 @@ const EBO = 'Migrationsverket, dagersättning (eget boende)';
  * @param {number} o.open            applications not yet decided (the queue and information requests)
  * @param {number} [o.seed]
  * @param {number} [o.now]
+ * @param {number} [o.spanDays]      how far back the first case was opened (default eight years)
  * @param {number} [o.casesPerTransaction]
  * @param {(s: string) => void} [o.log]
  * @returns {Promise<ProgrammeSeed>}
@@ -374,28 +395,15 @@ export async function seedProgramme({
   open: openCount,
   seed = 20160301,
   now = Date.now(),
+  spanDays = 8 * 365,
   casesPerTransaction = 5000,
   log = () => undefined,
 }) {
   const started = process.hrtime.bigint();
   const rules = await dist('modules/applications/applications.rules.js');
   const { formatCaseCode } = await dist('modules/cases/cases.service.js');
-  const { openDatabase } = await dist('core/db/database.js');
-  const { createFieldCrypto, loadMasterKey } = await dist('core/crypto.js');
 
-  // The server's field cipher on this database: the active data key, unwrapped with the master key.
-  const handle = openDatabase({ sqlitePath });
-  /** @type {{ encrypt(s: string): string }} */
-  let cipher;
-  try {
-    cipher = await createFieldCrypto(
-      handle.db,
-      loadMasterKey(dataDir, undefined),
-      () => new Date(),
-    );
-  } finally {
-    await handle.close();
-  }
+  const cipher = await openFieldCipher(sqlitePath, dataDir);
   let encryptions = 0;
   const enc = (/** @type {string} */ s) => {
     encryptions += 1;
@@ -501,7 +509,7 @@ export async function seedProgramme({
 
     /* Phase 1: when every case was opened and every application submitted. */
     const rnd = prng(seed);
-    const spanStart = now - 8 * 365 * DAY_MS;
+    const spanStart = now - spanDays * DAY_MS;
     const lastSubmit = now - 5 * 60_000;
     const caseless = Math.min(applicationCount, Math.round(applicationCount * 0.01));
     const onCases = applicationCount - caseless;

@@ -1,0 +1,281 @@
+// Where the budget routes spend their time, statement by statement.
+//
+//   BENCH_KEEP_DATA=1 BENCH_ONLY=budget node bench/run.mjs   # keeps the seeded data folder
+//   node bench/budget-queries.mjs <data folder> [requests per route] [--fixes] [--only=decide,…]
+//
+// With --fixes, the candidate fixes (BUDGET_CANDIDATE_FIXES in
+// lib/budget-data.mjs: indexes and ANALYZE) are applied to the copy first.
+//
+// Copies the kept database (and its master key) to a temp folder, builds the
+// app in this process from dist/server (buildApp, the same code the server
+// runs), times every SQLite statement it executes (better-sqlite3's
+// Statement methods, wrapped; COMMIT includes its fsync), and sends each
+// budget route a number of requests with app.inject(), one at a time, so
+// that no other request is in the way: the period's balances, the biggest
+// post's statement (last page, first page, a middle page) and decisions that
+// commit money on fresh applications. Prints, per route, the handler's time
+// per request and the statements that take it, with SQLite's query plan, next
+// to the raw SQL sums the benchmark compares the reads with.
+//
+// Not part of `npm run bench`: it explains figures, it does not measure throughput.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { RAW_SQL, timeRawQuery } from './budget.mjs';
+import { applyBudgetCandidateFixes } from './lib/budget-data.mjs';
+import { fmt, formatTable } from './lib/report.mjs';
+import { REPO_DIR } from './lib/server.mjs';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const withFixes = process.argv.includes('--fixes');
+/** --only=balances,statement,statementFirst,statementMiddle,decide: profile only these. */
+const only = (process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? '')
+  .split(',')
+  .filter(Boolean);
+const wanted = (/** @type {string} */ k) => only.length === 0 || only.includes(k);
+const source = args[0];
+const perRoute = Number(args[1] ?? 50);
+if (!source || !fs.existsSync(path.join(source, 'slussa.db'))) {
+  process.stderr.write(
+    'usage: node bench/budget-queries.mjs <data folder with slussa.db> [requests] [--fixes] [--only=balances,statement,statementFirst,statementMiddle,decide]\n',
+  );
+  process.exit(2);
+}
+const dist = (/** @type {string} */ rel) =>
+  import(pathToFileURL(path.join(REPO_DIR, 'dist', 'server', rel)).href);
+
+// A copy: the writes below (audit events, decisions, ledger entries) must not change the kept folder.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slussa-bench-budget-queries-'));
+{
+  const src = new Database(path.join(source, 'slussa.db'), { readonly: true });
+  await src.backup(path.join(dir, 'slussa.db'));
+  src.close();
+}
+fs.copyFileSync(path.join(source, 'master.key'), path.join(dir, 'master.key'));
+const sqlitePath = path.join(dir, 'slussa.db');
+if (withFixes) {
+  for (const f of applyBudgetCandidateFixes(sqlitePath))
+    process.stdout.write(`applied: ${f.sql} (${f.ms} ms)\n`);
+}
+
+/** @type {Map<string, { calls: number, ms: number }>} per SQL text, for the current route */
+let stats = new Map();
+const probe = new Database(':memory:');
+const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
+probe.close();
+for (const method of ['all', 'get', 'run', 'iterate']) {
+  const original = Statement[method];
+  Statement[method] = function timed(/** @type {unknown[]} */ ...args) {
+    const t = performance.now();
+    try {
+      return original.apply(this, args);
+    } finally {
+      const ms = performance.now() - t;
+      const key = this.source;
+      const s = stats.get(key) ?? { calls: 0, ms: 0 };
+      s.calls += 1;
+      s.ms += ms;
+      stats.set(key, s);
+    }
+  };
+}
+
+const { loadConfig } = await dist('core/config.js');
+const { openAndMigrate } = await dist('core/bootstrap.js');
+const { buildApp } = await dist('app.js');
+const { createSession } = await dist('core/auth/sessions.js');
+const config = loadConfig({
+  ...process.env,
+  SLUSSA_DATA_DIR: dir,
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  SLUSSA_RATE_LIMIT: '100000000',
+  SLUSSA_MASTER_KEY: '',
+  DATABASE_URL: '',
+});
+const database = await openAndMigrate(config);
+const { app, ctx } = await buildApp({ config, database });
+const raw = new Database(sqlitePath, { readonly: true });
+
+const coordinatorId = /** @type {{ id: string }} */ (
+  raw.prepare('select id from users where email = ?').get('samordnare1@bench.example')
+).id;
+const limits = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
+const coordinator = `slussa_session=${(await createSession(ctx.db, coordinatorId, 'full', new Date(), limits)).token}`;
+const origin = config.publicUrl;
+
+const period = /** @type {{ id: string }} */ (
+  raw.prepare('select id from budget_periods order by starts_on desc limit 1').get()
+);
+const post = /** @type {{ id: string, name: string, n: number }} */ (
+  raw
+    .prepare(
+      `select p.id, p.name, count(*) as n from budget_posts p join budget_entries e on e.post_id = p.id
+       where p.period_id = ? group by p.id order by n desc limit 1`,
+    )
+    .get(period.id)
+);
+const fresh = /** @type {Array<{ id: string, version: number }>} */ (
+  raw
+    .prepare(
+      `select id, version from applications where status = 'submitted' and type in ('intervention', 'integration')
+       and rate_schedule_id in (select id from rate_schedules where budget_period_id = ?)
+       order by submitted_at desc limit ?`,
+    )
+    .all(period.id, perRoute + 1)
+);
+
+/**
+ * @param {string} method
+ * @param {string} url
+ * @param {unknown} [body]
+ */
+async function call(method, url, body) {
+  const res = await app.inject({
+    method,
+    url,
+    headers: {
+      cookie: coordinator,
+      origin,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { payload: JSON.stringify(body) } : {}),
+  });
+  if (res.statusCode >= 300)
+    throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  return res.json();
+}
+
+/** @param {string} sql */
+function planOf(sql) {
+  try {
+    return /** @type {Array<{ detail: string }>} */ (
+      raw
+        .prepare(`explain query plan ${sql}`)
+        .all(...Array((sql.match(/\?/g) ?? []).length).fill(null))
+    )
+      .map((r) => r.detail)
+      .join('; ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * @param {string} title
+ * @param {(i: number) => Promise<void>} one
+ * @param {number} [count]
+ */
+async function profileRoute(title, one, count = perRoute) {
+  const warm = performance.now();
+  await one(0); // warm: statement cache, JIT
+  const alone = performance.now() - warm;
+  // Slow routes get fewer requests: about ten seconds' worth, at least two.
+  if (alone * count > 10_000) count = Math.max(2, Math.floor(10_000 / alone));
+  stats = new Map();
+  const t = performance.now();
+  for (let i = 1; i <= count; i += 1) await one(i);
+  const ms = (performance.now() - t) / count;
+  const sqlMs = [...stats.values()].reduce((n, s) => n + s.ms, 0) / count;
+  const top = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
+  process.stdout.write(
+    `\n${title}: ${fmt(ms, 2)} ms a request, of which SQLite ${fmt(sqlMs, 2)} ms ` +
+      `(${fmt([...stats.values()].reduce((n, s) => n + s.calls, 0) / count, 1)} statements)\n`,
+  );
+  process.stdout.write(
+    `${formatTable(
+      ['statement (share of the request)', 'ms/request', 'calls/request', 'plan'],
+      top.map(([sql, s]) => [
+        `${Math.round((s.ms / count / ms) * 100)} % ${sql.replace(/\s+/g, ' ').slice(0, 100)}`,
+        fmt(s.ms / count, 3),
+        fmt(s.calls / count, 1),
+        planOf(sql).slice(0, 120),
+      ]),
+    )}\n`,
+  );
+  // The whole plan of the statements that take most of the time.
+  for (const [sql, s] of top.slice(0, 2)) {
+    if (s.ms / count / ms < 0.1) continue;
+    const plan = planOf(sql);
+    if (plan)
+      process.stdout.write(
+        `  plan of ${sql.replace(/\s+/g, ' ').slice(0, 60)}…:\n    ${plan.split('; ').join('\n    ')}\n`,
+      );
+  }
+}
+
+const counts = /** @type {{ entries: number, posts: number }} */ (
+  raw
+    .prepare(
+      'select (select count(*) from budget_entries where period_id = ?) as entries, (select count(*) from budget_posts where period_id = ?) as posts',
+    )
+    .get(period.id, period.id)
+);
+const today = (await call('GET', `/api/budget/periods/${period.id}/balances`)).date;
+process.stdout.write(
+  `${counts.entries} ledger entries on ${counts.posts} posts; statement of ${post.name} (${post.n} entries); ` +
+    `${perRoute} requests per route, one at a time, in-process (app.inject)\n`,
+);
+const rawBalances = timeRawQuery(sqlitePath, RAW_SQL.balances, [period.id, today], 1);
+const rawPost = timeRawQuery(sqlitePath, RAW_SQL.postSum, [post.id, today], 1);
+process.stdout.write(
+  `raw SQL, p50 / p95: period sum ${fmt(rawBalances.ms.p50, 2)} / ${fmt(rawBalances.ms.p95, 2)} ms (${planOf(RAW_SQL.balances)}); ` +
+    `post sum ${fmt(rawPost.ms.p50, 2)} / ${fmt(rawPost.ms.p95, 2)} ms (${planOf(RAW_SQL.postSum)})\n`,
+);
+
+if (wanted('balances'))
+  await profileRoute('GET /api/budget/periods/:id/balances', async () => {
+    await call('GET', `/api/budget/periods/${period.id}/balances`);
+  });
+const last = await call('GET', `/api/budget/posts/${post.id}/statement`);
+if (wanted('statement'))
+  await profileRoute(
+    `GET /api/budget/posts/:id/statement (default: page ${last.page ?? '–'} of ${last.pageCount ?? '–'})`,
+    async () => {
+      await call('GET', `/api/budget/posts/${post.id}/statement`);
+    },
+  );
+if (typeof last.pageCount === 'number' && wanted('statementFirst'))
+  await profileRoute('GET /api/budget/posts/:id/statement?page=1', async () => {
+    await call('GET', `/api/budget/posts/${post.id}/statement?page=1`);
+  });
+if (typeof last.pageCount === 'number' && wanted('statementMiddle')) {
+  const middle = Math.max(1, Math.floor(last.pageCount / 2));
+  const t = performance.now();
+  await call('GET', `/api/budget/posts/${post.id}/statement?page=1`);
+  const firstMs = performance.now() - t;
+  // A middle page makes SQLite produce (and join) every line before it; when the first page is
+  // already slow, that would take minutes.
+  if (firstMs < 1000)
+    await profileRoute(`GET /api/budget/posts/:id/statement?page=${middle}`, async () => {
+      await call('GET', `/api/budget/posts/${post.id}/statement?page=${middle}`);
+    });
+  else
+    process.stdout.write(
+      `\nGET /api/budget/posts/:id/statement?page=${middle}: not profiled; the first page alone takes ` +
+        `${fmt(firstMs, 0)} ms, and a middle page makes SQLite join about ${fmt(middle, 0)} times as many lines\n`,
+    );
+}
+if (fresh.length > 1 && wanted('decide')) {
+  await profileRoute(
+    'POST /api/applications/:id/decisions (grant in full, commits money)',
+    async (i) => {
+      const a = /** @type {{ id: string, version: number }} */ (fresh[i]);
+      await call('POST', `/api/applications/${a.id}/decisions`, {
+        expectedVersion: a.version,
+        outcome: 'granted',
+        grounds: ['meets_criteria'],
+        rationale: 'Ansökan uppfyller programmets kriterier.',
+        allowOverdraw: true,
+      });
+    },
+    fresh.length - 1,
+  );
+}
+
+raw.close();
+await app.close();
+await database.close();
+fs.rmSync(dir, { recursive: true, force: true });
