@@ -81,6 +81,12 @@ const CASE_WRITERS_OTHER = roles(F, F, N, F, F);
 const DECIDERS = roles(F, A, F, F, F);
 /** applications.approve: the coordinator and administrators (four-eyes). */
 const APPROVERS = roles(A, A, F, F, F);
+/** contact_statistics.manage: the coordinator. */
+const STATS_MANAGERS = roles(F, A, F, F, F);
+/** contact_statistics.report: staff and members of a civil-society organisation of the platform. */
+const STATS_REPORTERS = roles(F, F, A, F, A);
+/** Another organisation's contact-statistics report is not revealed to reporters. */
+const STATS_REPORTERS_OTHER = roles(F, F, N, F, N);
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const NEW_PASSWORD = 'Matrisens-nya-lösenord-2026';
@@ -302,6 +308,69 @@ async function committedDecisionIn(c: CaseContext): Promise<string> {
   budget2026 ??= (await budgetPeriodIn(c, '2026-12-01', '2026-12-31')).id;
   const id = await applicationIn(c);
   return decisionOn(c, id, 'granted');
+}
+
+/* --- contact statistics: one round of this year shared by the rows, one whose deadline has passed --- */
+let statsRound: string | undefined;
+let statsPastRound: string | undefined;
+let nextStatsYear = 2001;
+
+/** Makes organisations civil-society members of the platform, the ones that report contact statistics. */
+async function reportingOrgs(c: CaseContext, ...ids: string[]): Promise<void> {
+  await c.t.ctx.db
+    .updateTable('organisations')
+    .set({ type: 'ngo', membership: 'member' })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** This year's round (deadline at the end of the year), opened once by a coordinator. */
+async function statsRoundOf(c: CaseContext): Promise<string> {
+  if (!statsRound) {
+    const res = await setUp(c, 'coordinator', c.ownOrg, 'POST', '/api/contact-statistics/rounds', {
+      year: 2026,
+      deadline: '2026-12-31',
+    });
+    statsRound = String(jsonObject(res).id);
+  }
+  return statsRound;
+}
+
+/** A round whose deadline has passed (written directly: opening one with a past deadline is refused). */
+async function statsPastRoundOf(c: CaseContext): Promise<string> {
+  if (!statsPastRound) {
+    const now = c.t.clock.now().toISOString();
+    statsPastRound = newId();
+    await c.t.ctx.db
+      .insertInto('contact_stat_rounds')
+      .values({
+        id: statsPastRound,
+        year: 1999,
+        deadline: '2026-01-31',
+        version: 1,
+        opened_at: now,
+        opened_by: null,
+        updated_at: now,
+        updated_by: null,
+      })
+      .execute();
+  }
+  return statsPastRound;
+}
+
+/** A report of the target organisation in this year's round, saved by its staff (all zeros, adding up). */
+async function statsReportIn(c: CaseContext): Promise<string> {
+  const round = await statsRoundOf(c);
+  await reportingOrgs(c, c.ownOrg, c.targetOrg);
+  const res = await setUp(
+    c,
+    'actor_staff',
+    c.targetOrg,
+    'PUT',
+    `/api/contact-statistics/rounds/${round}/report`,
+    { expectedVersion: 0, totals: { possible: 0, probable: 0, suspected: 0 }, figures: [] },
+  );
+  return String(jsonObject(res).id);
 }
 
 interface RouteSpec {
@@ -1414,6 +1483,192 @@ const MATRIX: Record<string, RouteSpec> = {
     request: async (c) => ({
       url: `/api/budget/periods/${(await budgetPeriodIn(c)).id}/report/export?format=pdf`,
     }),
+  },
+
+  // --- contact statistics ---------------------------------------------------------------
+  'GET /api/contact-statistics/rounds': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      await statsRoundOf(c);
+      return { url: '/api/contact-statistics/rounds' };
+    },
+  },
+  'POST /api/contact-statistics/rounds': {
+    ok: 201,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({
+      url: '/api/contact-statistics/rounds',
+      body: { year: nextStatsYear++, deadline: '2026-12-31' },
+    }),
+  },
+  'GET /api/contact-statistics/rounds/:id': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({ url: `/api/contact-statistics/rounds/${await statsRoundOf(c)}` }),
+  },
+  'PATCH /api/contact-statistics/rounds/:id': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await statsRoundOf(c);
+      const { version } = await c.t.ctx.db
+        .selectFrom('contact_stat_rounds')
+        .select('version')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      return {
+        url: `/api/contact-statistics/rounds/${id}`,
+        body: { expectedVersion: version, deadline: '2026-12-31' },
+      };
+    },
+  },
+  'POST /api/contact-statistics/rounds/:id/reminders': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await statsRoundOf(c);
+      await reportingOrgs(c, c.targetOrg);
+      return {
+        url: `/api/contact-statistics/rounds/${id}/reminders`,
+        body: { organisationIds: [c.targetOrg] },
+      };
+    },
+  },
+  'POST /api/contact-statistics/rounds/:id/reopen': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await statsPastRoundOf(c);
+      await reportingOrgs(c, c.targetOrg);
+      return {
+        url: `/api/contact-statistics/rounds/${id}/reopen`,
+        body: { organisationId: c.targetOrg },
+      };
+    },
+  },
+  'GET /api/contact-statistics/rounds/:id/submissions': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/contact-statistics/rounds/${await statsRoundOf(c)}/submissions`,
+    }),
+  },
+  'GET /api/contact-statistics/rounds/:id/national': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/contact-statistics/rounds/${await statsRoundOf(c)}/national`,
+    }),
+  },
+  'GET /api/contact-statistics/rounds/:id/national/export': {
+    ok: 200,
+    own: STATS_MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({
+      url: `/api/contact-statistics/rounds/${await statsRoundOf(c)}/national/export?format=xlsx`,
+    }),
+  },
+  'GET /api/contact-statistics/reports': {
+    ok: 200,
+    own: STATS_REPORTERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      await statsRoundOf(c);
+      await reportingOrgs(c, c.ownOrg);
+      return { url: '/api/contact-statistics/reports' };
+    },
+  },
+  'GET /api/contact-statistics/reports/:id': {
+    ok: 200,
+    target: 'organisation',
+    own: STATS_REPORTERS,
+    other: STATS_REPORTERS_OTHER,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => ({ url: `/api/contact-statistics/reports/${await statsReportIn(c)}` }),
+  },
+  'GET /api/contact-statistics/rounds/:id/report': {
+    ok: 200,
+    own: STATS_REPORTERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await statsRoundOf(c);
+      await reportingOrgs(c, c.ownOrg);
+      return { url: `/api/contact-statistics/rounds/${id}/report` };
+    },
+  },
+  'PUT /api/contact-statistics/rounds/:id/report': {
+    ok: 200,
+    own: STATS_REPORTERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      const id = await statsRoundOf(c);
+      await reportingOrgs(c, c.ownOrg);
+      return {
+        url: `/api/contact-statistics/rounds/${id}/report`,
+        body: {
+          expectedVersion: 0,
+          totals: { possible: 2, probable: null, suspected: null },
+          figures: [
+            {
+              certainty: 'possible',
+              gender: 'woman',
+              ageGroup: 'adult',
+              form: 'sexual',
+              persons: 2,
+            },
+          ],
+        },
+      };
+    },
+  },
+  'POST /api/contact-statistics/rounds/:id/report/submit': {
+    ok: 200,
+    own: STATS_REPORTERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: async (c) => {
+      await statsReportIn(c);
+      return {
+        url: `/api/contact-statistics/rounds/${await statsRoundOf(c)}/report/submit`,
+        body: { expectedVersion: 1 },
+      };
+    },
   },
 };
 

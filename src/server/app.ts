@@ -40,6 +40,7 @@ import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { casesRoutes } from './modules/cases/cases.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
 import { budgetRoutes } from './modules/budget/budget.routes.js';
+import { contactStatisticsRoutes } from './modules/contact-statistics/contact-statistics.routes.js';
 import { auditActor } from './core/audit.js';
 
 export interface BuildOptions {
@@ -285,6 +286,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     outboxRoutes(api, ctx);
     applicationsRoutes(api, ctx);
     budgetRoutes(api, ctx);
+    contactStatisticsRoutes(api, ctx);
   });
   // Modules that take file bodies get their own scope, so their content-type
   // parsers (octet-stream, CSV) do not open the JSON routes to other bodies.

@@ -42,6 +42,18 @@ export const PERMISSIONS = [
   'applications.approve',
   /** The programme's budget: periods, rates, posts, ledger, transfers and payouts (coordinator and administrators). */
   'budget.manage',
+  /**
+   * Report one's own organisation's yearly contact statistics: read, save, submit and correct
+   * them. Staff and members of an organisation; the service lets only the platform's
+   * civil-society organisations (NGOs and faith communities that are members or partners) report.
+   */
+  'contact_statistics.report',
+  /**
+   * The yearly contact-statistics rounds: open one, set its deadline, follow and remind the
+   * organisations, reopen a report after the deadline, and read each organisation's figures and
+   * the internal national table (the coordinator).
+   */
+  'contact_statistics.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -79,6 +91,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'applications.decide',
     'applications.approve',
     'budget.manage',
+    'contact_statistics.manage',
   ]),
   actor_staff: new Set([
     'organisations.read',
@@ -87,13 +100,14 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'programme.read',
     'cases.read',
     'cases.write',
+    'contact_statistics.report',
   ]),
   authority_contact: new Set([
     'organisations.read',
     'organisations.edit',
     'organisation_members.read',
   ]),
-  member: new Set(['organisations.read']),
+  member: new Set(['organisations.read', 'contact_statistics.report']),
 };
 
 export function isRole(v: unknown): v is Role {

@@ -489,6 +489,62 @@ export interface BudgetEntryTable {
   created_by: string | null;
 }
 
+export interface ContactStatRoundTable {
+  id: string;
+  /** The calendar year reported on; one round per year. */
+  year: number;
+  /** The last day (Stockholm) on which organisations may save and submit. */
+  deadline: string;
+  version: number;
+  opened_at: string;
+  opened_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface ContactStatReportTable {
+  id: string;
+  round_id: string;
+  organisation_id: string;
+  /** draft or submitted. */
+  status: string;
+  /** Optimistic concurrency: each change names the version it saw. */
+  version: number;
+  /** Persons met per certainty as the organisation states them; null until given. */
+  total_possible: number | null;
+  total_probable: number | null;
+  total_suspected: number | null;
+  submitted_at: string | null;
+  submitted_by: string | null;
+  /** 1 while the coordinator's reopening after the deadline is unused. */
+  reopened: Generated<number>;
+  reopened_at: string | null;
+  reopened_by: string | null;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** One non-zero cell of a report: certainty × gender × age group × form of exploitation. */
+export interface ContactStatFigureTable {
+  report_id: string;
+  certainty: string;
+  gender: string;
+  age_group: string;
+  form: string;
+  persons: number;
+}
+
+export interface ContactStatReminderTable {
+  id: string;
+  round_id: string;
+  organisation_id: string;
+  sent_at: string;
+  sent_by: string | null;
+  recipients: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   users: UserTable;
@@ -530,4 +586,8 @@ export interface Database {
   budget_fixed_costs: BudgetFixedCostTable;
   budget_posts: BudgetPostTable;
   budget_entries: BudgetEntryTable;
+  contact_stat_rounds: ContactStatRoundTable;
+  contact_stat_reports: ContactStatReportTable;
+  contact_stat_figures: ContactStatFigureTable;
+  contact_stat_reminders: ContactStatReminderTable;
 }
