@@ -566,9 +566,15 @@ export async function postStatement(
           ])
           .where('e.post_id', '=', post.id)
           .where('e.line_no', 'in', lineNos)
-          .orderBy('e.entry_date')
-          .orderBy('e.line_no')
-          .execute();
+          // Sorted here, not in SQL: an ORDER BY would lead SQLite to walk the post's date index.
+          .execute()
+          .then((found) => {
+            const position = new Map(lineNos.map((n, i) => [n, i]));
+            const order = (n: number) => position.get(n) ?? 0;
+            return found.sort((a, b) =>
+              backwards ? order(b.line_no) - order(a.line_no) : order(a.line_no) - order(b.line_no),
+            );
+          });
   const pageEffect = rows.reduce((n, r) => (r.kind === 'payout' ? n : n + Number(r.amount_ore)), 0);
   // What the lines outside the page do: those before it (read forwards) or after it (backwards).
   const outside = backwards
