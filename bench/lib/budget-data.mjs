@@ -166,6 +166,7 @@ export async function seedBudget({
     rate_schedules: 0,
     rate_schedule_interventions: 0,
     budget_entries: 0,
+    budget_daily_totals: 0,
     applications: 0,
   };
   try {
@@ -689,6 +690,21 @@ export async function seedBudget({
         );
       }
       rows.budget_entries = ledger.length;
+      // The per-day totals the server keeps beside the ledger (migration 0007), as appendEntry would.
+      if (
+        db
+          .prepare(
+            "select 1 from sqlite_master where type = 'table' and name = 'budget_daily_totals'",
+          )
+          .get()
+      )
+        rows.budget_daily_totals = db
+          .prepare(
+            `insert into budget_daily_totals (post_id, entry_date, kind, period_id, amount_ore, lines)
+             select post_id, entry_date, kind, min(period_id), sum(amount_ore), count(*)
+             from budget_entries group by post_id, entry_date, kind`,
+          )
+          .run().changes;
 
       // The pool: submitted in the last hour, each on another case.
       for (let i = 0; i < poolCount; i += 1) {

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-support-programme.js';
 import * as m0004 from './migrations/0004-budget.js';
 import * as m0005 from './migrations/0005-period-intervention-rates.js';
 import * as m0006 from './migrations/0006-contact-statistics.js';
+import * as m0007 from './migrations/0007-budget-daily-totals.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0004-budget', m0004.up],
   ['0005-period-intervention-rates', m0005.up],
   ['0006-contact-statistics', m0006.up],
+  ['0007-budget-daily-totals', m0007.up],
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];

@@ -545,6 +545,16 @@ export interface ContactStatReminderTable {
   recipients: number;
 }
 
+/** Per post, day and kind: the sum and count of the ledger's entries (migration 0007). */
+export interface BudgetDailyTotalTable {
+  post_id: string;
+  entry_date: string;
+  kind: string;
+  period_id: string;
+  amount_ore: number;
+  lines: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   users: UserTable;
@@ -586,6 +596,7 @@ export interface Database {
   budget_fixed_costs: BudgetFixedCostTable;
   budget_posts: BudgetPostTable;
   budget_entries: BudgetEntryTable;
+  budget_daily_totals: BudgetDailyTotalTable;
   contact_stat_rounds: ContactStatRoundTable;
   contact_stat_reports: ContactStatReportTable;
   contact_stat_figures: ContactStatFigureTable;

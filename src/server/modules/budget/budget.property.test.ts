@@ -262,7 +262,9 @@ describe(`budget ledger property (${TEST_DB})`, () => {
               p.budgetOre + p.transferredInOre - p.transferredOutOre - p.committedOre,
             );
             const s = await statement(f, p.postId, date);
-            expect(s.lines.reduce((n, l) => n + l.amountOre, 0)).toBe(p.remainingOre);
+            expect(s.lines.reduce((n, l) => n + l.amountOre, s.broughtForwardOre)).toBe(
+              p.remainingOre,
+            );
             expect(s.lines.reduce((n, l) => n + l.paidOre, 0)).toBe(p.paidOre);
           }
         }
@@ -279,6 +281,29 @@ describe(`budget ledger property (${TEST_DB})`, () => {
           expect(Number.isInteger(sum)).toBe(true);
           expect(sum).toBe(remainingOf(m(post)));
         }
+        // The daily totals that balances are read from are exactly the ledger's sums.
+        const fromEntries = await t.ctx.db
+          .selectFrom('budget_entries')
+          .select([
+            'post_id',
+            'entry_date',
+            'kind',
+            (eb) => eb.fn.sum<number | string>('amount_ore').as('s'),
+            (eb) => eb.fn.countAll<number | string>().as('n'),
+          ])
+          .where('period_id', '=', period.id)
+          .groupBy(['post_id', 'entry_date', 'kind'])
+          .execute();
+        const totals = await t.ctx.db
+          .selectFrom('budget_daily_totals')
+          .select(['post_id', 'entry_date', 'kind', 'amount_ore', 'lines'])
+          .where('period_id', '=', period.id)
+          .execute();
+        const key = (r: { post_id: string; entry_date: string; kind: string }) =>
+          `${r.post_id} ${r.entry_date} ${r.kind}`;
+        expect(
+          new Map(totals.map((r) => [key(r), [Number(r.amount_ore), Number(r.lines)]])),
+        ).toEqual(new Map(fromEntries.map((r) => [key(r), [Number(r.s), Number(r.n)]])));
         // Each standing decision's net commitment is its granted amount, to the öre.
         const s = await statement(f, reflection);
         for (const a of apps.filter((x) => x.decisionId && x.granted > 0)) {

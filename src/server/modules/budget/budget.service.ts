@@ -316,13 +316,31 @@ async function appendEntry(ctx: AppContext, tx: Tx, userId: string | null, e: Ne
       created_by: userId,
     })
     .execute();
+  // The day's totals move with the entry, in the same transaction (migration 0007).
+  await tx
+    .insertInto('budget_daily_totals')
+    .values({
+      post_id: e.postId,
+      entry_date: e.entryDate,
+      kind: e.kind,
+      period_id: e.periodId,
+      amount_ore: e.amountOre,
+      lines: 1,
+    })
+    .onConflict((oc) =>
+      oc.columns(['post_id', 'entry_date', 'kind']).doUpdateSet((eb) => ({
+        amount_ore: eb('budget_daily_totals.amount_ore', '+', eb.ref('excluded.amount_ore')),
+        lines: eb('budget_daily_totals.lines', '+', 1),
+      })),
+    )
+    .execute();
   return id;
 }
 
 /** The post's remaining funds now (every entry but payouts). */
 async function remainingOf(db: Db | Tx, postId: string): Promise<number> {
   const row = await db
-    .selectFrom('budget_entries')
+    .selectFrom('budget_daily_totals')
     .select((eb) => eb.fn.sum<number | string | null>('amount_ore').as('s'))
     .where('post_id', '=', postId)
     .where('kind', '!=', 'payout')
@@ -332,7 +350,7 @@ async function remainingOf(db: Db | Tx, postId: string): Promise<number> {
 
 async function budgetOf(db: Db | Tx, postId: string): Promise<number> {
   const row = await db
-    .selectFrom('budget_entries')
+    .selectFrom('budget_daily_totals')
     .select((eb) => eb.fn.sum<number | string | null>('amount_ore').as('s'))
     .where('post_id', '=', postId)
     .where('kind', '=', 'budget')
@@ -340,7 +358,7 @@ async function budgetOf(db: Db | Tx, postId: string): Promise<number> {
   return Number(row?.s ?? 0);
 }
 
-/** Balances of a period's posts from the entries dated on or before `date`. */
+/** Balances of a period's posts from the entries dated on or before `date` (through the daily totals). */
 async function balancesOf(db: Db | Tx, periodId: string, date: string): Promise<PostBalance[]> {
   const [posts, sums] = await Promise.all([
     db
@@ -350,7 +368,7 @@ async function balancesOf(db: Db | Tx, periodId: string, date: string): Promise<
       .orderBy('sort_order')
       .execute(),
     db
-      .selectFrom('budget_entries')
+      .selectFrom('budget_daily_totals')
       .select(['post_id', 'kind', (eb) => eb.fn.sum<number | string>('amount_ore').as('s')])
       .where('period_id', '=', periodId)
       .where('entry_date', '<=', date)
@@ -430,11 +448,11 @@ async function postBalanceOf(
   date: string,
 ): Promise<{ balance: PostBalance; lines: number }> {
   const sums = await db
-    .selectFrom('budget_entries')
+    .selectFrom('budget_daily_totals')
     .select([
       'kind',
       (eb) => eb.fn.sum<number | string>('amount_ore').as('s'),
-      (eb) => eb.fn.countAll<number | string>().as('n'),
+      (eb) => eb.fn.sum<number | string>('lines').as('n'),
     ])
     .where('post_id', '=', post.id)
     .where('entry_date', '<=', date)
