@@ -1485,6 +1485,24 @@ const MATRIX: Record<string, RouteSpec> = {
     }),
   },
 
+  // --- the period report (the publishable version; the internal one is checked in reports.test.ts) ---
+  'GET /api/reports/period': {
+    ok: 200,
+    own: ALL,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/reports/period?from=2026-11-01&to=2026-11-30' }),
+  },
+  'GET /api/reports/period/export': {
+    ok: 200,
+    own: ALL,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/reports/period/export?from=2026-11-01&to=2026-11-30&format=csv' }),
+  },
+
   // --- contact statistics ---------------------------------------------------------------
   'GET /api/contact-statistics/rounds': {
     ok: 200,

@@ -41,6 +41,7 @@ import { casesRoutes } from './modules/cases/cases.routes.js';
 import { applicationsRoutes } from './modules/applications/applications.routes.js';
 import { budgetRoutes } from './modules/budget/budget.routes.js';
 import { contactStatisticsRoutes } from './modules/contact-statistics/contact-statistics.routes.js';
+import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { auditActor } from './core/audit.js';
 
 export interface BuildOptions {
@@ -287,6 +288,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     applicationsRoutes(api, ctx);
     budgetRoutes(api, ctx);
     contactStatisticsRoutes(api, ctx);
+    reportsRoutes(api, ctx);
   });
   // Modules that take file bodies get their own scope, so their content-type
   // parsers (octet-stream, CSV) do not open the JSON routes to other bodies.

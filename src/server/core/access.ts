@@ -54,6 +54,13 @@ export const PERMISSIONS = [
    * the internal national table (the coordinator).
    */
   'contact_statistics.manage',
+  /**
+   * The internal period report: full counts, case codes, decision grounds and rationales,
+   * ledger lines (the coordinator only: least data).
+   */
+  'reports.internal',
+  /** The publishable period report: disclosure-controlled counts and money sums, no case codes or text. */
+  'reports.publishable',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -78,6 +85,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'programme.manage',
     'applications.approve',
     'budget.manage',
+    'reports.publishable',
   ]),
   coordinator: new Set([
     'organisations.manage',
@@ -92,6 +100,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'applications.approve',
     'budget.manage',
     'contact_statistics.manage',
+    'reports.internal',
+    'reports.publishable',
   ]),
   actor_staff: new Set([
     'organisations.read',
@@ -101,13 +111,15 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'cases.read',
     'cases.write',
     'contact_statistics.report',
+    'reports.publishable',
   ]),
   authority_contact: new Set([
     'organisations.read',
     'organisations.edit',
     'organisation_members.read',
+    'reports.publishable',
   ]),
-  member: new Set(['organisations.read', 'contact_statistics.report']),
+  member: new Set(['organisations.read', 'contact_statistics.report', 'reports.publishable']),
 };
 
 export function isRole(v: unknown): v is Role {

@@ -34,3 +34,29 @@ export function ilike(
     ? sql<boolean>`${column} ilike ${pattern} escape '\\'`
     : sql<boolean>`slussa_fold(${column}) like ${pattern} escape '\\'`;
 }
+
+/**
+ * The elements of a JSON array of strings kept in a text column (e.g. a case's
+ * forms or countries of exploitation), as a table function for a FROM or JOIN
+ * that refers to the row before it; alias it and read its column `value`:
+ * SQLite's json_each, PostgreSQL's jsonb_array_elements_text (whose column is
+ * also named `value`).
+ */
+export function jsonArrayElements(
+  dialect: DialectName,
+  json: Expression<string>,
+): RawBuilder<{ value: string }> {
+  return dialect === 'postgres'
+    ? sql<{ value: string }>`jsonb_array_elements_text(cast(${json} as jsonb))`
+    : sql<{ value: string }>`json_each(${json})`;
+}
+
+/** The number of elements of a JSON array kept in a text column. */
+export function jsonArrayLength(
+  dialect: DialectName,
+  json: Expression<string>,
+): RawBuilder<number> {
+  return dialect === 'postgres'
+    ? sql<number>`jsonb_array_length(cast(${json} as jsonb))`
+    : sql<number>`json_array_length(${json})`;
+}

@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { z } from 'zod';
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
@@ -7,6 +6,15 @@ import type { Db } from '../../core/db/database.js';
 import { AppError } from '../../core/errors.js';
 import { auditActor } from '../../core/audit.js';
 import { neutraliseFormula, XLSX_TYPE } from '../../core/export.js';
+import {
+  createPdf,
+  drawFooters,
+  drawNote,
+  drawTable,
+  drawTitleBlock,
+  PDF_TYPE,
+  type PdfRow,
+} from '../../core/pdf.js';
 import { t, type Locale } from '../../core/i18n.js';
 import { id, isoDate } from '../../core/schemas.js';
 import { BUSINESS_TIME_ZONE, stockholmDate } from '../../core/time.js';
@@ -218,8 +226,6 @@ export async function funderReport(
   });
   return report;
 }
-
-export const PDF_TYPE = 'application/pdf';
 
 /** The report as a file to download; its name carries the period's dates and the report date only. */
 export async function exportReport(
@@ -542,29 +548,6 @@ export async function reportXlsx(
 
 /* ---------- PDF ---------- */
 
-/** Characters of Windows-1252 (the built-in fonts' WinAnsi encoding) above Latin-1's control range. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-
-/** Text the built-in Helvetica can show: minus signs and special spaces made plain, anything else it lacks a "?". */
-function pdfText(text: string): string {
-  return [...text.normalize('NFC')]
-    .map((ch) => {
-      if (ch === '\u2212') return '-';
-      if (/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/.test(ch)) return ' ';
-      if (ch === '\t' || ch === '\n') return ch;
-      const code = ch.codePointAt(0) ?? 0;
-      if ((code >= 0x20 && code < 0x7f) || (code >= 0xa1 && code <= 0xff)) return ch;
-      return WIN_ANSI_EXTRA.has(ch) ? ch : '?';
-    })
-    .join('');
-}
-
-const PAGE_MARGINS = { top: 56, bottom: 64, left: 50, right: 50 };
-const RULE = '#9aa5b1';
-const SHADE = '#e8ecef';
-const REGULAR = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
-
 /** Column widths (fractions of the text width) per number of columns of the report's tables. */
 const WIDTHS: Record<number, number[]> = {
   3: [0.46, 0.27, 0.27],
@@ -573,9 +556,9 @@ const WIDTHS: Record<number, number[]> = {
 };
 
 /**
- * The report as an A4 PDF (pdfkit, built-in Helvetica): title, period, the
- * report and generation dates, the sections as tables, and page numbers.
- * `compress: false` leaves the content streams readable (for tests).
+ * The report as an A4 PDF (pdfkit, built-in Helvetica; see core/pdf.ts):
+ * title, period, the report and generation dates, the sections as tables, and
+ * page numbers. `compress: false` leaves the content streams readable (for tests).
  */
 export async function reportPdf(
   report: FunderReport,
@@ -583,241 +566,49 @@ export async function reportPdf(
   options: RenderOptions & { compress?: boolean } = {},
 ): Promise<Buffer> {
   const generatedAt = options.generatedAt ?? new Date();
-  const k = (key: string, params: Record<string, string | number> = {}) =>
-    pdfText(tr(locale, key, params));
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: PAGE_MARGINS,
-    bufferPages: true,
-    compress: options.compress ?? true,
-    lang: locale === 'sv' ? 'sv-SE' : 'en-GB',
-    displayTitle: true,
-    info: {
-      Title: `${tr(locale, 'title')}: ${report.period.name}`,
-      Author: 'Slussa',
-      Creator: 'Slussa',
-      Producer: 'Slussa',
-      CreationDate: generatedAt,
-      ModDate: generatedAt,
-    },
+  const k = (key: string, params: Record<string, string | number> = {}) => tr(locale, key, params);
+  const pdf = createPdf({
+    locale,
+    title: `${tr(locale, 'title')}: ${report.period.name}`,
+    generatedAt,
+    ...(options.compress === undefined ? {} : { compress: options.compress }),
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  const left = PAGE_MARGINS.left;
-  const width = doc.page.width - PAGE_MARGINS.left - PAGE_MARGINS.right;
-  const bottom = () => doc.page.height - PAGE_MARGINS.bottom;
-  const pad = 3;
 
   // Title and the facts about the report.
-  doc
-    .font(BOLD)
-    .fontSize(18)
-    .fillColor('#000000')
-    .text(k('title'), left, PAGE_MARGINS.top, { width });
-  doc.moveDown(0.4);
-  for (const [label, value] of [
-    [k('period'), pdfText(periodText(report, locale))],
-    [k('status'), pdfText(statusText(report, locale))],
+  drawTitleBlock(pdf, k('title'), [
+    [k('period'), periodText(report, locale)],
+    [k('status'), statusText(report, locale)],
     [k('date'), report.date],
     [k('generated'), generatedText(generatedAt)],
-  ] as const) {
-    const y = doc.y;
-    doc.font(BOLD).fontSize(10).text(label, left, y, { width: 130 });
-    doc
-      .font(REGULAR)
-      .fontSize(10)
-      .text(value, left + 130, y, { width: width - 130 });
-    doc.y = Math.max(doc.y, y + 14);
-  }
-  doc.moveDown(0.3);
-  doc.font('Helvetica-Oblique').fontSize(9).text(k('amountsIn'), left, doc.y, { width });
+  ]);
+  pdf.doc.moveDown(0.3);
+  drawNote(pdf, k('amountsIn'));
 
-  /** Writes text in a cell, shrinking the font (never below 5 pt) until it fits on one line when it must. */
-  const cellText = (
-    text: string,
-    x: number,
-    y: number,
-    w: number,
-    font: string,
-    size: number,
-    align: 'left' | 'right',
-    oneLine: boolean,
-  ) => {
-    let s = size;
-    doc.font(font).fontSize(s);
-    while (oneLine && s > 5 && doc.widthOfString(text) > w) doc.fontSize((s -= 0.25));
-    doc.text(text, x, y, { width: w, align });
-  };
-
-  const drawTable = (table: ReportTable) => {
-    const size = table.columns.length > 4 ? 8 : 9.5;
-    const widths = (
-      WIDTHS[table.columns.length] ?? table.columns.map(() => 1 / table.columns.length)
-    ).map((f) => f * width);
-    const xs = widths.map((_, i) => left + sumOf(widths.slice(0, i)));
-    const lineHeight = (font: string, s: number) =>
-      doc.font(font).fontSize(s).currentLineHeight(true);
-    const heightOf = (cells: string[], font: string, wrapAll: boolean) =>
-      Math.max(
-        lineHeight(font, size),
-        ...cells.map((c, i) =>
-          wrapAll || !table.columns[i]?.amount
-            ? doc
-                .font(font)
-                .fontSize(size)
-                .heightOfString(c || ' ', { width: (widths[i] ?? 0) - 2 * pad })
-            : 0,
-        ),
-      ) +
-      2 * pad;
-    const hasHeader = table.columns.some((c) => c.title !== '');
-    const headerTitles = table.columns.map((c) => pdfText(c.title));
-    const drawHeader = () => {
-      if (!hasHeader) return;
-      const h = heightOf(headerTitles, BOLD, true);
-      const y = doc.y;
-      doc.rect(left, y, width, h).fill(SHADE);
-      doc.fillColor('#000000');
-      headerTitles.forEach((title, i) =>
-        cellText(
-          title,
-          (xs[i] ?? 0) + pad,
-          y + pad,
-          (widths[i] ?? 0) - 2 * pad,
-          BOLD,
-          size,
-          table.columns[i]?.amount ? 'right' : 'left',
-          false,
-        ),
-      );
-      doc
-        .moveTo(left, y + h)
-        .lineTo(left + width, y + h)
-        .lineWidth(0.75)
-        .strokeColor(RULE)
-        .stroke();
-      doc.y = y + h;
-    };
-    const render = (c: Cell) =>
-      typeof c === 'string'
-        ? pdfText(c)
-        : 'ore' in c
-          ? formatAmount(c.ore, locale, table.columns.length <= 4)
-          : percentText(c.bp, locale);
-
-    const rows = (
-      table.rows.length === 1 && table.empty
-        ? [{ cells: [table.empty] }, ...table.rows]
-        : table.rows
-    ).map((r) => {
-      const texts = r.cells.map(render);
-      const total = 'total' in r && r.total === true;
-      const font = total ? BOLD : REGULAR;
-      // A row of one cell (the "none" line) spans the table.
-      const spanning = texts.length === 1;
-      const h = spanning ? lineHeight(REGULAR, size) + 2 * pad : heightOf(texts, font, false);
-      return { texts, total, font, spanning, h };
+  const render = (c: Cell, columns: number) =>
+    typeof c === 'string'
+      ? c
+      : 'ore' in c
+        ? formatAmount(c.ore, locale, columns <= 4)
+        : percentText(c.bp, locale);
+  for (const table of sections(report, locale)) {
+    const n = table.columns.length;
+    const rows: PdfRow[] = table.rows.map((r) => ({
+      cells: r.cells.map((c) => render(c, n)),
+      ...(r.total ? { total: true } : {}),
+    }));
+    drawTable(pdf, {
+      heading: table.heading,
+      columns: table.columns.map((c) => ({ title: c.title, numeric: Boolean(c.amount) })),
+      // The "none" line, spanning the table, when there is nothing but the total.
+      rows: table.rows.length === 1 && table.empty ? [{ cells: [table.empty] }, ...rows] : rows,
+      ...(WIDTHS[n] ? { widths: WIDTHS[n] } : {}),
+      ...(table.note ? { notes: [table.note] } : {}),
     });
-
-    // A table that fits on a page is kept together; a longer one never starts with its heading alone.
-    const headerHeight = hasHeader ? heightOf(headerTitles, BOLD, true) : 0;
-    const needed = 40 + headerHeight + sumOf(rows.map((r) => r.h)) + (table.note ? 30 : 0);
-    const room = bottom() - doc.y;
-    if (needed > room && (needed <= bottom() - PAGE_MARGINS.top || room < 100)) doc.addPage();
-    doc.moveDown(1);
-    doc
-      .font(BOLD)
-      .fontSize(12.5)
-      .fillColor('#000000')
-      .text(pdfText(table.heading), left, doc.y, { width });
-    doc.moveDown(0.3);
-    drawHeader();
-    for (const { texts, total, font, spanning, h } of rows) {
-      if (doc.y + h > bottom()) {
-        doc.addPage();
-        drawHeader();
-      }
-      const y = doc.y;
-      if (spanning)
-        cellText(
-          texts[0] ?? '',
-          left + pad,
-          y + pad,
-          width - 2 * pad,
-          'Helvetica-Oblique',
-          size,
-          'left',
-          false,
-        );
-      else
-        texts.forEach((text, i) =>
-          cellText(
-            text,
-            (xs[i] ?? 0) + pad,
-            y + pad,
-            (widths[i] ?? 0) - 2 * pad,
-            font,
-            size,
-            table.columns[i]?.amount ? 'right' : 'left',
-            Boolean(table.columns[i]?.amount),
-          ),
-        );
-      if (total)
-        for (const at of [y, y + h])
-          doc
-            .moveTo(left, at)
-            .lineTo(left + width, at)
-            .lineWidth(0.75)
-            .strokeColor('#000000')
-            .stroke();
-      else
-        doc
-          .moveTo(left, y + h)
-          .lineTo(left + width, y + h)
-          .lineWidth(0.4)
-          .strokeColor(RULE)
-          .stroke();
-      doc.y = y + h;
-    }
-    if (table.note) {
-      doc.moveDown(0.3);
-      doc
-        .font('Helvetica-Oblique')
-        .fontSize(8.5)
-        .fillColor('#000000')
-        .text(pdfText(table.note), left, doc.y, { width });
-    }
-  };
-
-  for (const table of sections(report, locale)) drawTable(table);
+  }
 
   // Page numbers and the running footer, once every page exists.
-  const range = doc.bufferedPageRange();
-  const footer = pdfText(`Slussa · ${tr(locale, 'title')} · ${report.period.name}`);
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const margin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - PAGE_MARGINS.bottom + 24;
-    doc
-      .moveTo(left, y - 6)
-      .lineTo(left + width, y - 6)
-      .lineWidth(0.4)
-      .strokeColor(RULE)
-      .stroke();
-    doc.font(REGULAR).fontSize(8).fillColor('#444444');
-    doc.text(footer, left, y, { width: width * 0.75, height: 12, ellipsis: true });
-    doc.text(k('page', { page: i - range.start + 1, pages: range.count }), left + width * 0.75, y, {
-      width: width * 0.25,
-      align: 'right',
-    });
-    doc.page.margins.bottom = margin;
-  }
-  doc.end();
-  return done;
+  drawFooters(pdf, `Slussa · ${tr(locale, 'title')} · ${report.period.name}`, (page, pages) =>
+    k('page', { page, pages }),
+  );
+  return pdf.finish();
 }
