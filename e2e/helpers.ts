@@ -14,6 +14,9 @@ export const programmeWelcomeLink = process.env.E2E_PROGRAMME_WELCOME_LINK ?? ''
 /** The budget spec's own server and its first-run link. */
 export const budgetBaseURL = process.env.E2E_BUDGET_BASE_URL ?? '';
 export const budgetWelcomeLink = process.env.E2E_BUDGET_WELCOME_LINK ?? '';
+/** The contact statistics spec's own server and its first-run link. */
+export const contactStatisticsBaseURL = process.env.E2E_CONTACT_STATISTICS_BASE_URL ?? '';
+export const contactStatisticsWelcomeLink = process.env.E2E_CONTACT_STATISTICS_WELCOME_LINK ?? '';
 
 /** Runs axe on the page as it is now and expects no violations at all. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {

@@ -53,5 +53,10 @@ export default defineConfig({
       testMatch: 'budget.spec.ts',
       use: { baseURL: process.env.E2E_BUDGET_BASE_URL },
     },
+    {
+      name: 'contact-statistics',
+      testMatch: 'contact-statistics.spec.ts',
+      use: { baseURL: process.env.E2E_CONTACT_STATISTICS_BASE_URL },
+    },
   ],
 });

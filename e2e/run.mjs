@@ -1,5 +1,5 @@
 // End-to-end run: starts the built server on a fresh data folder for each
-// spec file (platform, directory, programme, budget), reads the first-run link each prints, runs
+// spec file (platform, directory, programme, budget, contact statistics), reads the first-run link each prints, runs
 // the Playwright specs against them in Debian's Chromium, stops the servers
 // and exits with Playwright's code. Extra arguments go to Playwright; with
 // --project (one or more), only those projects' servers are started.
@@ -59,6 +59,13 @@ const INSTANCES = [
   { name: 'directory', env: { url: 'E2E_DIRECTORY_BASE_URL', link: 'E2E_DIRECTORY_WELCOME_LINK' } },
   { name: 'programme', env: { url: 'E2E_PROGRAMME_BASE_URL', link: 'E2E_PROGRAMME_WELCOME_LINK' } },
   { name: 'budget', env: { url: 'E2E_BUDGET_BASE_URL', link: 'E2E_BUDGET_WELCOME_LINK' } },
+  {
+    name: 'contact-statistics',
+    env: {
+      url: 'E2E_CONTACT_STATISTICS_BASE_URL',
+      link: 'E2E_CONTACT_STATISTICS_WELCOME_LINK',
+    },
+  },
 ];
 
 /** The projects named with --project=a or --project a (Playwright's own option); none: all. */

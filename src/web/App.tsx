@@ -50,6 +50,10 @@ import { PeriodCreatePage } from './features/budget/PeriodCreatePage.js';
 import { PeriodPage } from './features/budget/PeriodPage.js';
 import { ReportPage } from './features/budget/ReportPage.js';
 import { StatementPage } from './features/budget/StatementPage.js';
+import { ReportsPage } from './features/contact-statistics/ReportsPage.js';
+import { ReportPage as ContactStatisticsReportPage } from './features/contact-statistics/ReportPage.js';
+import { RoundsPage } from './features/contact-statistics/RoundsPage.js';
+import { RoundPage } from './features/contact-statistics/RoundPage.js';
 
 function NotFoundPage() {
   const t = useT();
@@ -306,6 +310,38 @@ function AppRoutes() {
             element={
               <RequirePermission permission="budget.manage">
                 <ReportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contact-statistics"
+            element={
+              <RequirePermission permission="contact_statistics.report">
+                <ReportsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contact-statistics/report/:roundId"
+            element={
+              <RequirePermission permission="contact_statistics.report">
+                <ContactStatisticsReportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contact-statistics/rounds"
+            element={
+              <RequirePermission permission="contact_statistics.manage">
+                <RoundsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="contact-statistics/rounds/:id"
+            element={
+              <RequirePermission permission="contact_statistics.manage">
+                <RoundPage />
               </RequirePermission>
             }
           />

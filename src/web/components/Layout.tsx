@@ -78,6 +78,15 @@ function MainNav({ session }: { session: SessionInfo }) {
             <NavLink to="/budget">{t('web.nav.budget')}</NavLink>
           </li>
         ) : null}
+        {hasPermission(role, 'contact_statistics.manage') ? (
+          <li>
+            <NavLink to="/contact-statistics/rounds">{t('web.nav.contactStatistics')}</NavLink>
+          </li>
+        ) : hasPermission(role, 'contact_statistics.report') ? (
+          <li>
+            <NavLink to="/contact-statistics">{t('web.nav.contactStatistics')}</NavLink>
+          </li>
+        ) : null}
         {hasPermission(role, 'organisations.read') ? (
           <>
             <li>

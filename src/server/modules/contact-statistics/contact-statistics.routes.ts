@@ -64,14 +64,21 @@ export function contactStatisticsRoutes(app: App, ctx: AppContext): void {
     handler: (req) => stats.submissions(ctx, requireActor(req.actor), req.params.id, req.id),
   });
 
-  // The internal national table: the sum of the submitted reports (not disclosure-controlled).
+  // The national table: internal (full counts, the default) or publishable (disclosure-controlled
+  // summary tables; threshold=N, at least 3, default 11).
   app.get('/api/contact-statistics/rounds/:id/national', {
     config: { access: manage },
-    schema: { tags, params: idParams, response: { 200: s.nationalTable } },
-    handler: (req) => stats.nationalTable(ctx, requireActor(req.actor), req.params.id, req.id),
+    schema: {
+      tags,
+      params: idParams,
+      querystring: s.nationalQuery,
+      response: { 200: s.nationalReply },
+    },
+    handler: (req) =>
+      stats.nationalTable(ctx, requireActor(req.actor), req.params.id, req.query, req.id),
   });
 
-  // The same as a file (format=csv|xlsx), headings in the request's language.
+  // The same as a file (format=csv|xlsx|pdf, version, threshold), headings in the request's language.
   app.get('/api/contact-statistics/rounds/:id/national/export', {
     config: { access: manage },
     schema: { tags, params: idParams, querystring: s.exportQuery },
@@ -82,7 +89,7 @@ export function contactStatisticsRoutes(app: App, ctx: AppContext): void {
           ctx,
           requireActor(req.actor),
           req.params.id,
-          req.query.format,
+          req.query,
           req.locale,
           req.id,
         ),

@@ -150,7 +150,32 @@ export const remindBody = z.strictObject({ organisationIds: z.array(id).max(1000
 
 export const reopenBody = z.strictObject({ organisationId: id });
 
-export const exportQuery = z.strictObject({ format: z.enum(['csv', 'xlsx']) });
+/** The two versions of the national table: full counts (coordinator only) or disclosure-controlled. */
+export const NATIONAL_VERSIONS = ['internal', 'publishable'] as const;
+export type NationalVersion = (typeof NATIONAL_VERSIONS)[number];
+
+/**
+ * The publication threshold: counts from 1 to threshold − 1 are suppressed.
+ * The lower bound (3) is the disclosure module's (`assertThreshold`, which
+ * answers `threshold_too_low`); the upper bound only keeps the figure sane.
+ */
+const threshold = z.coerce.number().int().max(MAX_PERSONS).optional();
+
+export const nationalQuery = z.strictObject({
+  version: z.enum(NATIONAL_VERSIONS).default('internal'),
+  threshold,
+});
+export type NationalQuery = z.infer<typeof nationalQuery>;
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const exportQuery = z.strictObject({
+  format: z.enum(EXPORT_FORMATS),
+  version: z.enum(NATIONAL_VERSIONS).default('internal'),
+  threshold,
+});
+export type ExportQuery = z.infer<typeof exportQuery>;
 
 export const roundView = z.object({
   id: z.string(),
@@ -203,6 +228,87 @@ export const nationalTable = z.object({
   cells: z.array(figureOut),
 });
 export type NationalTable = z.infer<typeof nationalTable>;
+
+/**
+ * The summary tables published for the National Rapporteur: the persons of
+ * each certainty by form of exploitation, by gender and by age group.
+ */
+export const SUMMARY_TABLES = ['certainty_form', 'certainty_gender', 'certainty_age'] as const;
+export type SummaryTableKey = (typeof SUMMARY_TABLES)[number];
+export const SUMMARY_DIMENSIONS = ['form', 'gender', 'ageGroup'] as const;
+export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
+
+/**
+ * One figure of a summary table: a count (with its whole per cent when the
+ * figure it is a share of is published), or suppressed by disclosure control
+ * (`primary`: from 1 to threshold − 1; `secondary`: hidden so that a primary
+ * figure cannot be worked out; `withheld`: the table could not be protected).
+ */
+export const summaryFigure = z.discriminatedUnion('state', [
+  z.object({
+    state: z.literal('published'),
+    count: z.number().int(),
+    percent: z.number().int().optional(),
+  }),
+  z.object({
+    state: z.literal('suppressed'),
+    reason: z.enum(['primary', 'secondary', 'withheld']),
+  }),
+]);
+export type SummaryFigure = z.infer<typeof summaryFigure>;
+
+/**
+ * A certainty × category table with its totals. Cell percentages are shares
+ * of the row (the certainty's persons); row and column totals are shares of
+ * the grand total.
+ */
+export const summaryTable = z.object({
+  key: z.enum(SUMMARY_TABLES),
+  dimension: z.enum(SUMMARY_DIMENSIONS),
+  /** The column categories in order (forms of exploitation, genders or age groups). */
+  categories: z.array(z.string()),
+  rows: z.array(
+    z.object({
+      certainty: z.enum(CERTAINTIES),
+      cells: z.array(summaryFigure),
+      total: summaryFigure,
+    }),
+  ),
+  columnTotals: z.array(summaryFigure),
+  total: summaryFigure,
+  /** Nothing of the table could be published. */
+  withheld: z.boolean(),
+});
+export type SummaryTable = z.infer<typeof summaryTable>;
+
+/** The internal version: the full cells as before, and the summary tables with full counts. */
+export const internalNationalReply = nationalTable.extend({
+  version: z.literal('internal'),
+  tables: z.array(summaryTable),
+});
+export type InternalNationalReply = z.infer<typeof internalNationalReply>;
+
+/**
+ * The publishable version: only the summary tables, through disclosure
+ * control (no full cells, no organisation names).
+ */
+export const publishableNationalReply = z.object({
+  version: z.literal('publishable'),
+  roundId: z.string(),
+  year: z.number().int(),
+  deadline: z.string(),
+  reportingOrganisations: z.number().int(),
+  expectedOrganisations: z.number().int(),
+  threshold: z.number().int(),
+  tables: z.array(summaryTable),
+});
+export type PublishableNationalReply = z.infer<typeof publishableNationalReply>;
+
+export const nationalReply = z.discriminatedUnion('version', [
+  internalNationalReply,
+  publishableNationalReply,
+]);
+export type NationalReply = z.infer<typeof nationalReply>;
 
 export const submissionsReply = z.object({
   items: z.array(

@@ -7,20 +7,28 @@ import { forUpdate } from '../../core/db/dialect.js';
 import { auditActor } from '../../core/audit.js';
 import { stockholmDate } from '../../core/time.js';
 import { isLocale, t, type Locale } from '../../core/i18n.js';
-import { CSV_TYPE, toCsv, toXlsx, XLSX_TYPE, type Cell } from '../../core/export.js';
+import { CSV_TYPE, toCsv, toXlsx, XLSX_TYPE } from '../../core/export.js';
+import { PDF_TYPE } from '../../core/pdf.js';
 import {
   EXPLOITATION_FORMS,
   GENDERS,
   type ExploitationForm,
   type Gender,
 } from '../../core/reference.js';
+import { assertThreshold, DEFAULT_THRESHOLD } from '../statistics/disclosure.js';
+import { internalTables, publishableTables } from './contact-statistics.publish.js';
+import { nationalPdf, nationalSheet, publishableSheet } from './contact-statistics.export.js';
 import {
   AGE_GROUPS,
   CERTAINTIES,
   type AgeGroup,
   type Certainty,
+  type ExportQuery,
   type Figure,
+  type NationalQuery,
+  type NationalReply,
   type NationalTable,
+  type NationalVersion,
   type OpenInput,
   type ReportStatus,
   type ReportView,
@@ -930,14 +938,56 @@ async function buildNationalTable(ctx: AppContext, roundId: string): Promise<Nat
   };
 }
 
+/** The threshold asked for (at least 3: `threshold_too_low` otherwise), or the default. */
+function checkedThreshold(threshold: number | undefined): number {
+  if (threshold === undefined) return DEFAULT_THRESHOLD;
+  assertThreshold(threshold);
+  return threshold;
+}
+
+/**
+ * The reply for a version: internal — the sums as they are, and the summary
+ * tables with full counts; publishable — only the summary tables, through
+ * disclosure control with the threshold (no cells, no organisation names).
+ */
+function nationalReply(
+  table: NationalTable,
+  version: NationalVersion,
+  threshold: number,
+): NationalReply {
+  if (version === 'internal')
+    return { ...table, version: 'internal', tables: internalTables(table.cells) };
+  return {
+    version: 'publishable',
+    roundId: table.roundId,
+    year: table.year,
+    deadline: table.deadline,
+    reportingOrganisations: table.reportingOrganisations,
+    expectedOrganisations: table.expectedOrganisations,
+    threshold,
+    tables: publishableTables(table.cells, threshold),
+  };
+}
+
+/**
+ * The national table in the version asked for (internal unless told). Reads
+ * of each version are audited under their own action.
+ */
 export async function nationalTable(
   ctx: AppContext,
   actor: Actor,
   roundId: string,
+  query: NationalQuery,
   requestId: string,
-): Promise<NationalTable> {
+): Promise<NationalReply> {
+  const threshold = checkedThreshold(query.threshold);
   const table = await buildNationalTable(ctx, roundId);
-  return audited(ctx, actor, 'contact_statistics.national_read', roundId, requestId, table);
+  const reply = nationalReply(table, query.version, threshold);
+  const action =
+    reply.version === 'publishable'
+      ? 'contact_statistics.publishable_read'
+      : 'contact_statistics.national_read';
+  return audited(ctx, actor, action, roundId, requestId, reply);
 }
 
 /** Each organisation's submitted figures (internal: the coordinator's check before compiling). */
@@ -1003,94 +1053,50 @@ const tr = (locale: Locale, key: string, params: Record<string, string | number>
   t(locale, `contactStatistics.${key}`, params);
 
 /**
- * The national table as a spreadsheet: a row per certainty × gender × age
- * group with a column per form of exploitation and the row's total, then the
- * totals per certainty, the grand total and the number of reporting organisations.
+ * The national table as a file (CSV, XLSX or PDF), headings in the request's
+ * language: the internal version (every cell, full counts) or the
+ * publishable one (the summary tables through disclosure control). The
+ * threshold is checked before anything is read or recorded.
  */
-export function nationalSheet(table: NationalTable, locale: Locale) {
-  const cube = new Map<string, number>();
-  for (const c of table.cells)
-    cube.set(`${c.certainty}|${c.gender}|${c.ageGroup}|${c.form}`, c.persons);
-  const all = tr(locale, 'export.all');
-  const rows: Cell[][] = [];
-  const grand = EXPLOITATION_FORMS.map(() => 0);
-  for (const c of CERTAINTIES) {
-    const perForm = EXPLOITATION_FORMS.map(() => 0);
-    for (const g of GENDERS) {
-      for (const a of AGE_GROUPS) {
-        const counts = EXPLOITATION_FORMS.map((f) => cube.get(`${c}|${g}|${a}|${f}`) ?? 0);
-        counts.forEach((n, i) => {
-          perForm[i] = (perForm[i] ?? 0) + n;
-        });
-        rows.push([
-          tr(locale, `certainties.${c}`),
-          tr(locale, `genders.${g}`),
-          tr(locale, `ageGroups.${a}`),
-          ...counts,
-          counts.reduce((s, n) => s + n, 0),
-        ]);
-      }
-    }
-    perForm.forEach((n, i) => {
-      grand[i] = (grand[i] ?? 0) + n;
-    });
-    rows.push([
-      tr(locale, `certainties.${c}`),
-      all,
-      all,
-      ...perForm,
-      perForm.reduce((s, n) => s + n, 0),
-    ]);
-  }
-  rows.push([
-    tr(locale, 'export.allCertainties'),
-    all,
-    all,
-    ...grand,
-    grand.reduce((s, n) => s + n, 0),
-  ]);
-  rows.push([
-    tr(locale, 'export.reportingOrganisations'),
-    null,
-    null,
-    table.reportingOrganisations,
-  ]);
-  return {
-    headings: [
-      tr(locale, 'export.certainty'),
-      tr(locale, 'export.gender'),
-      tr(locale, 'export.ageGroup'),
-      ...EXPLOITATION_FORMS.map((f) => tr(locale, `forms.${f}`)),
-      tr(locale, 'export.total'),
-    ],
-    rows,
-  };
-}
-
 export async function exportNationalTable(
   ctx: AppContext,
   actor: Actor,
   roundId: string,
-  format: 'csv' | 'xlsx',
+  query: ExportQuery,
   locale: Locale,
   requestId: string,
 ): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
+  const threshold = checkedThreshold(query.threshold);
   const table = await buildNationalTable(ctx, roundId);
-  const sheet = nationalSheet(table, locale);
-  const bytes =
-    format === 'csv'
-      ? toCsv(sheet)
-      : await toXlsx(sheet, tr(locale, 'export.sheet', { year: table.year }));
+  const reply = nationalReply(table, query.version, threshold);
+  let bytes: Buffer;
+  if (query.format === 'pdf') {
+    bytes = await nationalPdf(reply, locale, { generatedAt: ctx.clock.now() });
+  } else {
+    const sheet =
+      reply.version === 'publishable'
+        ? publishableSheet(reply, locale)
+        : nationalSheet(table, locale);
+    const sheetName =
+      reply.version === 'publishable'
+        ? tr(locale, 'export.publishableSheet', { year: table.year })
+        : tr(locale, 'export.sheet', { year: table.year });
+    bytes = query.format === 'csv' ? toCsv(sheet) : await toXlsx(sheet, sheetName);
+  }
   await ctx.audit.record({
     ...auditActor(actor),
-    action: 'contact_statistics.exported',
+    action:
+      reply.version === 'publishable'
+        ? 'contact_statistics.publishable_exported'
+        : 'contact_statistics.exported',
     objectType: 'contact_stat_round',
     objectId: table.roundId,
     requestId,
   });
+  const name = reply.version === 'publishable' ? 'export.publishableFileName' : 'export.fileName';
   return {
-    fileName: `${tr(locale, 'export.fileName', { year: table.year })}.${format}`,
-    contentType: format === 'csv' ? CSV_TYPE : XLSX_TYPE,
+    fileName: `${tr(locale, name, { year: table.year })}.${query.format}`,
+    contentType: { csv: CSV_TYPE, xlsx: XLSX_TYPE, pdf: PDF_TYPE }[query.format],
     bytes,
   };
 }

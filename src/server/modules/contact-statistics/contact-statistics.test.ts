@@ -4,10 +4,15 @@
  * the deadline, one that has not submitted is reminded through the outbox,
  * the national table is the sum of the submitted reports, and after the
  * deadline nothing changes until the coordinator reopens a report. Bad input
- * and refusals leave the database as it was.
+ * and refusals leave the database as it was. The publishable version of the
+ * national table (JSON, CSV, XLSX, PDF) suppresses small counts and names no
+ * organisation; its three summary tables are protected together, checked by
+ * an attacker of the test's own over all three at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
+import { inflateSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import {
   call,
@@ -23,6 +28,11 @@ import {
   type TestApp,
 } from '../../../../test/harness.js';
 import type { Role } from '../../core/access.js';
+import { AppError } from '../../core/errors.js';
+import { EXPLOITATION_FORMS, GENDERS } from '../../core/reference.js';
+import { protect } from '../statistics/disclosure.js';
+import { AGE_GROUPS, CERTAINTIES } from './contact-statistics.schemas.js';
+import { internalTables, publishableTables } from './contact-statistics.publish.js';
 
 const IGNORE = ['sessions.last_seen_at', 'audit_events', 'audit_head'];
 const DAY = 86_400_000;
@@ -85,10 +95,12 @@ interface RoundJson {
   }>;
 }
 interface NationalJson {
+  version: 'internal';
   reportingOrganisations: number;
   expectedOrganisations: number;
   totals: Record<string, number>;
   cells: Cell[];
+  tables: SummaryJson[];
 }
 
 /* The figures of the organisations, and the national table summed by hand. */
@@ -153,6 +165,157 @@ function sumCells(...reports: Cell[][]): Cell[] {
   return sortCells([...sums.values()]);
 }
 
+interface SummaryFigureJson {
+  state: 'published' | 'suppressed';
+  count?: number;
+  percent?: number;
+  reason?: string;
+}
+interface SummaryJson {
+  key: string;
+  dimension: 'form' | 'gender' | 'ageGroup';
+  categories: string[];
+  rows: Array<{ certainty: string; cells: SummaryFigureJson[]; total: SummaryFigureJson }>;
+  columnTotals: SummaryFigureJson[];
+  total: SummaryFigureJson;
+  withheld: boolean;
+}
+interface PublishableJson {
+  version: 'publishable';
+  threshold: number;
+  reportingOrganisations: number;
+  expectedOrganisations: number;
+  tables: SummaryJson[];
+}
+
+const ORGANISATION_NAMES = ['Skyddat boende Ljuset', 'Församlingen Hoppet', 'Föreningen Hamnen'];
+
+function summary(tables: readonly SummaryJson[], key: string): SummaryJson {
+  const table = tables.find((x) => x.key === key);
+  if (!table) throw new Error(`no table ${key}`);
+  return table;
+}
+
+function figureAt(table: SummaryJson, certainty: string, category: string): SummaryFigureJson {
+  const row = table.rows.find((r) => r.certainty === certainty);
+  const j = table.categories.indexOf(category);
+  const f = row?.cells[j];
+  if (!f) throw new Error(`no figure ${certainty} × ${category}`);
+  return f;
+}
+
+/** A summary table with full counts adds up to the cells it summarises. */
+function checkSums(table: SummaryJson, cells: readonly Cell[]): void {
+  const of = (c: Cell) =>
+    table.dimension === 'form' ? c.form : table.dimension === 'gender' ? c.gender : c.ageGroup;
+  const persons = (keep: (c: Cell) => boolean) =>
+    cells.filter(keep).reduce((n, c) => n + c.persons, 0);
+  for (const row of table.rows) {
+    table.categories.forEach((cat, j) =>
+      expect(row.cells[j]?.count).toBe(
+        persons((c) => c.certainty === row.certainty && of(c) === cat),
+      ),
+    );
+    expect(row.total.count).toBe(persons((c) => c.certainty === row.certainty));
+  }
+  table.categories.forEach((cat, j) =>
+    expect(table.columnTotals[j]?.count).toBe(persons((c) => of(c) === cat)),
+  );
+  expect(table.total.count).toBe(persons(() => true));
+}
+
+/**
+ * What must hold of publishable tables whatever the figures: published
+ * figures are the internal ones and never from 1 to threshold − 1; a total
+ * the tables share (persons per certainty, all persons) is published in all
+ * of them or in none; no row, column or total equation leaves exactly one
+ * suppressed figure to be worked out; percentages only of published figures.
+ */
+function checkPublishable(
+  published: readonly SummaryJson[],
+  internal: readonly SummaryJson[],
+  threshold: number,
+): void {
+  const figures = (x: SummaryJson) => [
+    ...x.rows.flatMap((r) => [...r.cells, r.total]),
+    ...x.columnTotals,
+    x.total,
+  ];
+  for (const table of published) {
+    const full = figures(summary(internal, table.key));
+    figures(table).forEach((f, i) => {
+      if (f.state === 'published') {
+        expect(f.count).toBe(full[i]?.count);
+        expect(f.count === 0 || (f.count ?? 0) >= threshold, `${table.key} ${f.count}`).toBe(true);
+      } else {
+        expect(f.percent).toBeUndefined();
+        expect(f.count).toBeUndefined();
+      }
+    });
+    if (table.withheld) continue;
+    const column = (j: number) => [...table.rows.map((r) => r.cells[j]), table.columnTotals[j]];
+    const lines = [
+      ...table.rows.map((r) => [...r.cells, r.total]),
+      ...table.categories.map((_, j) => column(j)),
+      [...table.rows.map((r) => r.total), table.total],
+      [...table.columnTotals, table.total],
+    ];
+    for (const line of lines)
+      expect(line.filter((f) => f?.state === 'suppressed')).not.toHaveLength(1);
+    for (const r of table.rows) {
+      const shown = r.cells.filter((f) => f.percent !== undefined);
+      if (r.total.state !== 'published') expect(shown).toEqual([]);
+      expect(shown.reduce((n, f) => n + (f.percent ?? 0), 0)).toBeLessThanOrEqual(100);
+    }
+  }
+  const shared = (x: SummaryJson) => [...x.rows.map((r) => r.total), x.total];
+  const open = published.filter((x) => !x.withheld);
+  for (const x of open) expect(shared(x)).toEqual(shared(open[0] ?? x));
+}
+
+/** Windows-1252 bytes 0x80–0x9f (Node's TextDecoder may read them as Latin-1 control characters). */
+const WIN_ANSI_HIGH: Record<number, string> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ',
+  0x89: '‰', 0x8a: 'Š', 0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“',
+  0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›',
+  0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+}; // prettier-ignore
+
+function decodeWinAnsi(bytes: Buffer): string {
+  return [...bytes].map((b) => WIN_ANSI_HIGH[b] ?? String.fromCharCode(b)).join('');
+}
+
+/**
+ * The text a PDF shows: every content stream (inflated when compressed), each
+ * TJ array's hex strings decoded from WinAnsi and joined, one line per TJ.
+ */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const lines: string[] = [];
+  const decoder = { decode: decodeWinAnsi };
+  for (const m of raw.matchAll(/<<([^<>]*)>>\s*stream\r?\n/g)) {
+    const start = (m.index ?? 0) + m[0].length;
+    const length = /\/Length (\d+)(?!\s+\d+\s+R)/.exec(m[1] ?? '');
+    const end = length ? start + Number(length[1]) : raw.indexOf('endstream', start);
+    let bytes: Buffer = pdf.subarray(start, end);
+    if ((m[1] ?? '').includes('/FlateDecode')) {
+      try {
+        bytes = inflateSync(bytes);
+      } catch {
+        continue;
+      }
+    }
+    const content = bytes.toString('latin1');
+    for (const tj of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[-\d.\s])*)\]\s*TJ/g))
+      lines.push(
+        [...(tj[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)]
+          .map((h) => decoder.decode(Buffer.from(h[1] ?? '', 'hex')))
+          .join(''),
+      );
+  }
+  return lines.join('\n');
+}
+
 describe(`contact statistics (${TEST_DB})`, () => {
   let t: TestApp;
   let cookies: Record<Who, string>;
@@ -203,6 +366,15 @@ describe(`contact statistics (${TEST_DB})`, () => {
   }
   const fieldCodes = (res: LightMyRequestResponse) =>
     errorOf(res).fields.map((f) => [f.path, f.code]);
+  const auditCount = async () =>
+    Number(
+      (
+        await t.ctx.db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await createTestApp({ sessionIdleMs: 365 * DAY, sessionAbsoluteMs: 365 * DAY });
@@ -810,4 +982,550 @@ describe(`contact statistics (${TEST_DB})`, () => {
       'submitted',
     ]);
   });
+
+  it('the publishable national table suppresses small counts in JSON, CSV, XLSX and PDF; the internal one keeps them', async () => {
+    // Now A (corrected), B and C have submitted: 11 possible, 4 probable, 2 suspected, 17 in all;
+    // one probable victim was exploited through begging.
+    const internal = await national();
+    expect(internal).toMatchObject({ version: 'internal', totals: { all: 17 } });
+    const internalForm = summary(internal.tables, 'certainty_form');
+    expect(figureAt(internalForm, 'probable', 'begging')).toEqual({
+      state: 'published',
+      count: 1,
+      percent: 25,
+    });
+    expect(internalForm.rows.map((r) => r.total)).toEqual([
+      { state: 'published', count: 11, percent: 65 },
+      { state: 'published', count: 4, percent: 23 },
+      { state: 'published', count: 2, percent: 12 },
+    ]);
+    // The summary tables are the sums of the cells.
+    for (const table of internal.tables) checkSums(table, internal.cells);
+
+    const publishable = async (query: string, lang = 'en') => {
+      const res = await as('coordinator', 'GET', `${base()}/national?${query}`, undefined, lang);
+      expect(res.statusCode, res.body).toBe(200);
+      // No organisation is named, and neither the cells nor the full totals are there.
+      for (const name of ORGANISATION_NAMES) expect(res.body).not.toContain(name);
+      const body = res.json() as PublishableJson & { cells?: unknown; totals?: unknown };
+      expect(body.cells).toBeUndefined();
+      expect(body.totals).toBeUndefined();
+      return body;
+    };
+    const byDefault = await publishable('version=publishable');
+    expect(byDefault).toMatchObject({
+      version: 'publishable',
+      threshold: 11,
+      reportingOrganisations: 3,
+      expectedOrganisations: 3,
+    });
+    checkPublishable(byDefault.tables, internal.tables, 11);
+    const form = summary(byDefault.tables, 'certainty_form');
+    expect(figureAt(form, 'probable', 'begging')).toEqual({
+      state: 'suppressed',
+      reason: 'primary',
+    });
+    // The persons per certainty below 11 are suppressed in every table, the grand total of 17 is not.
+    for (const table of byDefault.tables) {
+      expect(table.rows.map((r) => r.total.state)).toEqual([
+        'published',
+        'suppressed',
+        'suppressed',
+      ]);
+      expect(table.total).toEqual({ state: 'published', count: 17 });
+    }
+
+    const low = await publishable('version=publishable&threshold=4');
+    expect(low.threshold).toBe(4);
+    checkPublishable(low.tables, internal.tables, 4);
+    const lowForm = summary(low.tables, 'certainty_form');
+    expect(figureAt(lowForm, 'probable', 'begging')).toEqual({
+      state: 'suppressed',
+      reason: 'primary',
+    });
+    expect(lowForm.rows[1]?.total).toEqual({ state: 'published', count: 4 });
+
+    // A threshold below 3 is refused, in the request's language, and nothing is read or recorded.
+    await t.ctx.audit.flush();
+    const eventsBefore = await auditCount();
+    for (const url of [
+      `${base()}/national?version=publishable&threshold=2`,
+      `${base()}/national/export?format=pdf&version=publishable&threshold=2`,
+    ]) {
+      const tooLow = await refused(() => as('coordinator', 'GET', url));
+      expect(tooLow.statusCode).toBe(400);
+      expect(fieldCodes(tooLow)).toEqual([['threshold', 'threshold_too_low']]);
+      expect(errorOf(tooLow).fields[0]?.message).toBe(
+        'The threshold must be a whole number of at least 3.',
+      );
+    }
+    const svTooLow = await refused(() =>
+      as(
+        'coordinator',
+        'GET',
+        `${base()}/national?version=publishable&threshold=0`,
+        undefined,
+        'sv',
+      ),
+    );
+    expect(errorOf(svTooLow).fields[0]?.message).toBe(
+      'Tröskelvärdet måste vara ett heltal som är minst 3.',
+    );
+    for (const query of ['version=public', 'version=publishable&threshold=tre', 'format=pdf']) {
+      const bad = await refused(() => as('coordinator', 'GET', `${base()}/national?${query}`));
+      expect(bad.statusCode, query).toBe(400);
+    }
+    const badFormat = await refused(() =>
+      as('coordinator', 'GET', `${base()}/national/export?format=docx&version=publishable`),
+    );
+    expect(badFormat.statusCode).toBe(400);
+    await t.ctx.audit.flush();
+    expect(await auditCount()).toBe(eventsBefore);
+
+    // Only the coordinator.
+    for (const who of ['staffA', 'memberB', 'admin'] as const) {
+      for (const url of [
+        `${base()}/national?version=publishable`,
+        `${base()}/national/export?format=pdf&version=publishable`,
+      ]) {
+        const res = await refused(() => as(who, 'GET', url));
+        expect(res.statusCode).toBe(403);
+      }
+    }
+
+    const download = async (format: string, version: string, lang = 'en') => {
+      const res = await as(
+        'coordinator',
+        'GET',
+        `${base()}/national/export?format=${format}&version=${version}`,
+        undefined,
+        lang,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res;
+    };
+
+    // CSV: the form table's probable row with ".." where begging (1) and the row total (4) were.
+    const csv = await download('csv', 'publishable');
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(String(csv.headers['content-disposition'])).toContain(
+      'contact-statistics-2026-publishable-table.csv',
+    );
+    const csvLines = csv.body.replace(/^\ufeff/, '').split('\r\n');
+    expect(csvLines[0]).toBe('Contact statistics 2026: national table');
+    const formAt = csvLines.indexOf('Persons by certainty and form of exploitation');
+    expect(formAt).toBeGreaterThan(0);
+    expect(csvLines.slice(formAt + 1, formAt + 6)).toEqual([
+      'Certainty;Sexual exploitation;Labour exploitation;Forced criminality;Begging;Organ removal;Other form;Total',
+      'Possible victims;..;0;0;0;0;..;11',
+      'Probable victims;0;..;0;..;0;0;..',
+      'Suspected victims (reported to the police);..;0;..;0;0;0;..',
+      'All certainties;..;..;..;..;0;..;17',
+    ]);
+    expect(csvLines).toContain(
+      '..: not published. Counts from 1 to 10 are suppressed, and where needed further figures too, so that no suppressed count can be worked out from the others.',
+    );
+    for (const name of ORGANISATION_NAMES) expect(csv.body).not.toContain(name);
+    // The internal CSV keeps the one probable victim of begging.
+    const internalCsv = await download('csv', 'internal');
+    expect(internalCsv.body).toContain(
+      'Probable victims;Non-binary or other;Age not known;0;0;0;1;0;0;1',
+    );
+
+    // XLSX, in Swedish: the same row, read back.
+    const xlsx = await download('xlsx', 'publishable', 'sv');
+    expect(xlsx.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(String(xlsx.headers['content-disposition'])).toContain(
+      'kontaktstatistik-2026-publicerbar-tabell.xlsx',
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
+    const sheet = wb.getWorksheet('Publicerbar tabell 2026');
+    expect(sheet).toBeDefined();
+    const rows: unknown[][] = [];
+    sheet?.eachRow((row) => rows.push(Array.isArray(row.values) ? row.values.slice(1) : []));
+    const title = rows.findIndex(
+      (r) => r[0] === 'Personer efter grad av misstanke och exploateringsform',
+    );
+    expect(title).toBeGreaterThan(0);
+    expect(rows[title + 3]).toEqual(['Troliga offer', 0, '..', 0, '..', 0, 0, '..']);
+    expect(rows.flat()).not.toContain(1);
+    for (const name of ORGANISATION_NAMES) expect(JSON.stringify(rows)).not.toContain(name);
+
+    // PDF: A4; the row as the reader sees it; the internal PDF has the full counts.
+    const pdf = await download('pdf', 'publishable');
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(String(pdf.headers['content-disposition'])).toContain(
+      'contact-statistics-2026-publishable-table.pdf',
+    );
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.rawPayload.toString('latin1')).toContain('/MediaBox [0 0 595.28 841.89]');
+    const text = pdfText(pdf.rawPayload).split('\n');
+    const probable = text.indexOf('Probable victims');
+    expect(text.slice(probable, probable + 8)).toEqual([
+      'Probable victims',
+      '0',
+      '..',
+      '0',
+      '..',
+      '0',
+      '0',
+      '..',
+    ]);
+    expect(text).toContain('Version');
+    expect(text).toContain('Publishable: small counts suppressed');
+    for (const name of ORGANISATION_NAMES) expect(text.join(' ')).not.toContain(name);
+    const internalPdf = pdfText((await download('pdf', 'internal')).rawPayload).split('\n');
+    const internalProbable = internalPdf.indexOf('Probable victims');
+    expect(internalPdf.slice(internalProbable, internalProbable + 8)).toEqual([
+      'Probable victims',
+      '0',
+      '3 (75%)',
+      '0',
+      '1 (25%)',
+      '0',
+      '0',
+      '4 (23%)',
+    ]);
+    expect(internalPdf).toContain('Internal: full counts, not for publication');
+
+    await t.ctx.audit.flush();
+    const actions = async (action: string) =>
+      (
+        await t.ctx.db
+          .selectFrom('audit_events')
+          .select('action')
+          .where('action', '=', action)
+          .where('object_id', '=', round.id)
+          .execute()
+      ).length;
+    expect(await actions('contact_statistics.publishable_read')).toBe(2);
+    expect(await actions('contact_statistics.publishable_exported')).toBe(3);
+  });
 });
+
+/* ---------- the summary tables, protected together (no database) ---------- */
+
+type Certainty = (typeof CERTAINTIES)[number];
+
+/**
+ * An attacker of its own, without the module's flows: every figure of the
+ * three published tables is an unknown with the interval the publication
+ * gives it (published: its value; primary: 1 … threshold − 1; secondary:
+ * threshold … CAP; withheld: 0 … CAP), a shared total is one unknown for all
+ * tables, and every row, column and total equation holds. Exact search
+ * (bounds propagation and splitting) decides whether a figure can take two
+ * values.
+ */
+function derivable(tables: readonly SummaryJson[], threshold: number, cap: number) {
+  const bounds: Array<[number, number]> = [];
+  const values: number[] = [];
+  const equations: Array<Array<[number, 1 | -1]>> = [];
+  const interval = (f: SummaryFigureJson): [number, number] =>
+    f.state === 'published'
+      ? [f.count ?? 0, f.count ?? 0]
+      : f.reason === 'primary'
+        ? [1, threshold - 1]
+        : f.reason === 'secondary'
+          ? [threshold, cap]
+          : [0, cap];
+  const unknown = (actual: number, f: SummaryFigureJson): number => {
+    values.push(actual);
+    bounds.push(interval(f));
+    return values.length - 1;
+  };
+  const narrow = (i: number, f: SummaryFigureJson) => {
+    const [lo, hi] = interval(f);
+    const b = bounds[i];
+    if (b) bounds[i] = [Math.max(b[0], lo), Math.min(b[1], hi)];
+  };
+  return (internal: readonly SummaryJson[]) => {
+    const first = internal[0];
+    if (!first) throw new Error('no tables');
+    const rowTotals = first.rows.map((r, i) =>
+      unknown(r.total.count ?? 0, tables[0]?.rows[i]?.total ?? r.total),
+    );
+    const total = unknown(first.total.count ?? 0, tables[0]?.total ?? first.total);
+    equations.push([...rowTotals.map((r): [number, 1] => [r, 1]), [total, -1]]);
+    const owned: Array<[number, SummaryFigureJson, string]> = [];
+    tables.forEach((pub, k) => {
+      const full = summary(internal, pub.key);
+      pub.rows.forEach((r, i) => narrow(rowTotals[i] ?? 0, r.total));
+      narrow(total, pub.total);
+      const cells = pub.rows.map((r, i) =>
+        r.cells.map((f, j) => {
+          const v = unknown(full.rows[i]?.cells[j]?.count ?? 0, f);
+          owned.push([v, f, `${k} ${i} ${j}`]);
+          return v;
+        }),
+      );
+      const columns = pub.columnTotals.map((f, j) => {
+        const v = unknown(full.columnTotals[j]?.count ?? 0, f);
+        owned.push([v, f, `${k} column ${j}`]);
+        return v;
+      });
+      cells.forEach((r, i) =>
+        equations.push([...r.map((c): [number, 1] => [c, 1]), [rowTotals[i] ?? 0, -1]]),
+      );
+      columns.forEach((c, j) =>
+        equations.push([...cells.map((r): [number, 1] => [r[j] ?? 0, 1]), [c, -1]]),
+      );
+      equations.push([...columns.map((c): [number, 1] => [c, 1]), [total, -1]]);
+    });
+    const shared: Array<[number, string]> = [
+      ...rowTotals.map((r, i): [number, string] => [r, `row total ${i}`]),
+      [total, 'total'],
+    ];
+    const suppressed = [
+      ...shared.filter(([v]) =>
+        tables.some((x) => {
+          const f = v === total ? x.total : x.rows[rowTotals.indexOf(v)]?.total;
+          return !x.withheld && f?.state === 'suppressed';
+        }),
+      ),
+      ...owned
+        .filter(([, f]) => f.state === 'suppressed')
+        .map(([v, , name]): [number, string] => [v, name]),
+    ];
+    const found: string[] = [];
+    for (const [s, name] of suppressed) {
+      const v = values[s] ?? 0;
+      if (v === 0) continue;
+      const [lo, hi] = bounds[s] ?? [0, 0];
+      const budget = { left: 200_000 };
+      const other = [
+        [lo, v - 1],
+        [v + 1, hi],
+      ].some(([a = 0, b = -1]) => {
+        if (a > b) return false;
+        const start = bounds.map((x, i): [number, number] => (i === s ? [a, b] : [x[0], x[1]]));
+        return solvable(start, equations, values, budget);
+      });
+      expect(budget.left, 'the search ran out of budget').toBeGreaterThan(0);
+      if (!other) found.push(name);
+    }
+    return found;
+  };
+}
+
+function solvable(
+  bounds: Array<[number, number]>,
+  equations: ReadonlyArray<ReadonlyArray<[number, 1 | -1]>>,
+  prefer: readonly number[],
+  budget: { left: number },
+): boolean {
+  budget.left -= 1;
+  if (budget.left < 0 || !tighten(bounds, equations)) return false;
+  let pick = -1;
+  bounds.forEach(([lo, hi], i) => {
+    const best = bounds[pick];
+    if (lo < hi && (!best || hi - lo < best[1] - best[0])) pick = i;
+  });
+  if (pick < 0) return true;
+  const [lo, hi] = bounds[pick] ?? [0, 0];
+  const mid = Math.floor((lo + hi) / 2);
+  const halves: Array<[number, number]> = [
+    [lo, mid],
+    [mid + 1, hi],
+  ];
+  if ((prefer[pick] ?? 0) > mid) halves.reverse();
+  return halves.some((h) =>
+    solvable(
+      bounds.map((x, i): [number, number] => (i === pick ? h : [x[0], x[1]])),
+      equations,
+      prefer,
+      budget,
+    ),
+  );
+}
+
+function tighten(
+  bounds: Array<[number, number]>,
+  equations: ReadonlyArray<ReadonlyArray<[number, 1 | -1]>>,
+): boolean {
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const terms of equations) {
+      const span = terms.map(([e, a]): [number, number] => {
+        const [lo, hi] = bounds[e] ?? [0, 0];
+        return a > 0 ? [lo, hi] : [-hi, -lo];
+      });
+      const min = span.reduce((n, x) => n + x[0], 0);
+      const max = span.reduce((n, x) => n + x[1], 0);
+      if (max < 0 || min > 0) return false;
+      for (const [k, [e, a]] of terms.entries()) {
+        const [kMin, kMax] = span[k] ?? [0, 0];
+        const low = kMax - max;
+        const high = kMin - min;
+        const b = bounds[e];
+        if (!b) continue;
+        const lo = a > 0 ? low : -high;
+        const hi = a > 0 ? high : -low;
+        if (lo > b[0]) {
+          b[0] = lo;
+          changed = true;
+        }
+        if (hi < b[1]) {
+          b[1] = hi;
+          changed = true;
+        }
+        if (b[0] > b[1]) return false;
+      }
+    }
+  }
+  return true;
+}
+
+const figure = (
+  certainty: Certainty,
+  gender: (typeof GENDERS)[number],
+  ageGroup: (typeof AGE_GROUPS)[number],
+  form: (typeof EXPLOITATION_FORMS)[number],
+  persons: number,
+) => ({ certainty, gender, ageGroup, form, persons });
+
+describe('the summary tables of the national table, protected together', () => {
+  it('does not give a count away through a total that another table publishes', () => {
+    // 4 suspected victims among 20. Protected one table at a time, the form table hides the grand
+    // total and publishes the 16 probable victims, and the gender table hides the probable victims
+    // and publishes the 20: together they tell that 20 − 16 − 0 = 4 were suspected.
+    const cells = [
+      figure('suspected', 'man', 'child', 'sexual', 4),
+      figure('probable', 'man', 'adult', 'labour', 13),
+      figure('probable', 'woman', 'adult', 'labour', 3),
+    ];
+    const oneByOne = publishableOneByOne(cells, 11);
+    const [formAlone, genderAlone] = oneByOne;
+    expect(formAlone?.rows.map((r) => r.total.state)).toEqual([
+      'published',
+      'published',
+      'suppressed',
+    ]);
+    expect(formAlone?.total.state).toBe('suppressed');
+    expect(genderAlone?.rows.map((r) => r.total.state)).toEqual([
+      'published',
+      'suppressed',
+      'suppressed',
+    ]);
+    expect(genderAlone?.total).toMatchObject({ state: 'published', count: 20 });
+
+    const internal = internalTables(cells) as SummaryJson[];
+    expect(derivable(oneByOne, 11, 2 * 20 + 23)(internal)).toContain('row total 2');
+
+    const together = publishableTables(cells, 11) as SummaryJson[];
+    checkPublishable(together, internal, 11);
+    for (const table of together) {
+      expect(table.rows[2]?.total.state).toBe('suppressed');
+      // Of the four shared figures, never exactly one is hidden.
+      const hidden = [...table.rows.map((r) => r.total), table.total].filter(
+        (f) => f.state === 'suppressed',
+      );
+      expect(hidden.length).toBeGreaterThan(1);
+    }
+    expect(derivable(together, 11, 2 * 20 + 23)(internal)).toEqual([]);
+  });
+
+  it('keeps every suppressed count of any figures from being worked out', () => {
+    const cell = fc.record({
+      certainty: fc.constantFrom(...CERTAINTIES),
+      gender: fc.constantFrom('woman', 'man', 'non_binary_other'),
+      ageGroup: fc.constantFrom(...AGE_GROUPS),
+      form: fc.constantFrom('sexual', 'labour', 'begging', 'other'),
+      persons: fc.integer({ min: 1, max: 14 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(cell, {
+          minLength: 1,
+          maxLength: 10,
+          selector: (c) => `${c.certainty}|${c.gender}|${c.ageGroup}|${c.form}`,
+        }),
+        fc.constantFrom(3, 4, 5, 11),
+        (list, threshold) => {
+          const cells = list.map((c) =>
+            figure(c.certainty, c.gender, c.ageGroup, c.form, c.persons),
+          );
+          const internal = internalTables(cells) as SummaryJson[];
+          const published = publishableTables(cells, threshold) as SummaryJson[];
+          checkPublishable(published, internal, threshold);
+          const all = internal[0]?.total.count ?? 0;
+          expect(derivable(published, threshold, 2 * all + 2 * threshold + 1)(internal)).toEqual(
+            [],
+          );
+        },
+      ),
+      { numRuns: 60, seed: 20261124 },
+    );
+  });
+
+  it('refuses a threshold below 3', () => {
+    expect(() => publishableTables([], 2)).toThrow(AppError);
+    expect(publishableTables([], 3).every((x) => !x.withheld)).toBe(true);
+  });
+});
+
+/** The three tables through `protect` one at a time (what joint protection improves on). */
+function publishableOneByOne(
+  cells: ReadonlyArray<ReturnType<typeof figure>>,
+  threshold: number,
+): SummaryJson[] {
+  const axes = [
+    {
+      key: 'certainty_form',
+      categories: EXPLOITATION_FORMS,
+      of: (c: ReturnType<typeof figure>) => c.form,
+    },
+    {
+      key: 'certainty_gender',
+      categories: GENDERS,
+      of: (c: ReturnType<typeof figure>) => c.gender,
+    },
+    {
+      key: 'certainty_age',
+      categories: AGE_GROUPS,
+      of: (c: ReturnType<typeof figure>) => c.ageGroup,
+    },
+  ];
+  return axes.map((axis) => {
+    const counts = CERTAINTIES.map((c) =>
+      axis.categories.map((cat) =>
+        cells
+          .filter((x) => x.certainty === c && axis.of(x) === cat)
+          .reduce((n, x) => n + x.persons, 0),
+      ),
+    );
+    const rowTotals = counts.map((r) => r.reduce((a, b) => a + b, 0));
+    const p = protect(
+      {
+        dimensions: [
+          { key: 'certainty', categories: CERTAINTIES, multiValued: false },
+          { key: 'other', categories: axis.categories, multiValued: false },
+        ],
+        counts,
+        rowTotals,
+        columnTotals: axis.categories.map((_, j) => counts.reduce((n, r) => n + (r[j] ?? 0), 0)),
+        total: rowTotals.reduce((a, b) => a + b, 0),
+      },
+      { threshold },
+    );
+    const asJson = (f: (typeof p.cells)[number][number]): SummaryFigureJson =>
+      f.state === 'published'
+        ? { state: 'published', count: f.count }
+        : { state: 'suppressed', reason: f.reason };
+    return {
+      key: axis.key,
+      dimension: 'form',
+      categories: [...axis.categories],
+      rows: CERTAINTIES.map((certainty, i) => ({
+        certainty,
+        cells: (p.cells[i] ?? []).map(asJson),
+        total: asJson(p.rowTotals[i] ?? p.total),
+      })),
+      columnTotals: p.columnTotals.map(asJson),
+      total: asJson(p.total),
+      withheld: p.withheld,
+    };
+  });
+}
