@@ -1,13 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
 import { useT } from '../../i18n.js';
 import { formatDate } from '../../reference.js';
 import { Section } from '../../components/Page.js';
 import { EmptyState, ErrorState, Loading } from '../../components/Alerts.js';
-import { TableWrap } from '../../components/TableWrap.js';
 import { Money } from '../programme/ProgrammeParts.js';
 import { budgetApi, budgetKeys, type PeriodDetail } from './budgetApi.js';
 import { Balance, DateForm, Percent, ReportLinks } from './BudgetParts.js';
+import { PostBalancesTable } from './PostBalancesTable.js';
 
 /**
  * Funds per post at a date: budget, transfers, what decisions committed (and
@@ -32,9 +31,6 @@ export function BalancesSection({
   });
   const b = balances.data;
   const caption = t('web.budget.balances.caption', { date: formatDate(date) });
-  const sum = (k: 'budgetOre' | 'transferredInOre' | 'transferredOutOre' | 'deductedOre') =>
-    (b?.posts ?? []).reduce((n, p) => n + p[k], 0);
-  const remaining = (b?.posts ?? []).reduce((n, p) => n + p.remainingOre, 0);
 
   return (
     <Section title={t('web.budget.balances.heading')}>
@@ -50,93 +46,13 @@ export function BalancesSection({
       ) : null}
       {b && b.posts.length === 0 ? <EmptyState>{t('web.budget.balances.empty')}</EmptyState> : null}
       {b && b.posts.length > 0 ? (
-        <TableWrap label={caption}>
-          <table>
-            <caption>{caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('web.budget.posts.post')}</th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.budget')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.transferredIn')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.transferredOut')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.committed')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.deducted')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.paid')}
-                </th>
-                <th scope="col" className="numeric">
-                  {t('web.budget.balances.remaining')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {b.posts.map((p) => (
-                <tr key={p.postId}>
-                  <th scope="row">
-                    <Link to={`/budget/posts/${p.postId}/statement?date=${date}`}>{p.name}</Link>
-                  </th>
-                  <td className="numeric">
-                    <Money ore={p.budgetOre} />
-                  </td>
-                  <td className="numeric">
-                    <Money ore={p.transferredInOre} />
-                  </td>
-                  <td className="numeric">
-                    <Money ore={p.transferredOutOre} />
-                  </td>
-                  <td className="numeric">
-                    <Money ore={p.committedOre} />
-                  </td>
-                  <td className="numeric">
-                    <Money ore={p.deductedOre} />
-                  </td>
-                  <td className="numeric">
-                    <Money ore={p.paidOre} />
-                  </td>
-                  <td className="numeric">
-                    <Balance ore={p.remainingOre} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t('web.budget.balances.total')}</th>
-                <td className="numeric">
-                  <Money ore={sum('budgetOre')} />
-                </td>
-                <td className="numeric">
-                  <Money ore={sum('transferredInOre')} />
-                </td>
-                <td className="numeric">
-                  <Money ore={sum('transferredOutOre')} />
-                </td>
-                <td className="numeric">
-                  <Money ore={b.committedOre} />
-                </td>
-                <td className="numeric">
-                  <Money ore={sum('deductedOre')} />
-                </td>
-                <td className="numeric">
-                  <Money ore={b.paidOre} />
-                </td>
-                <td className="numeric">
-                  <Balance ore={remaining} strong />
-                </td>
-              </tr>
-            </tfoot>
-          </table>
-        </TableWrap>
+        <PostBalancesTable
+          posts={b.posts}
+          date={date}
+          caption={caption}
+          committedOre={b.committedOre}
+          paidOre={b.paidOre}
+        />
       ) : null}
       {b ? (
         <>

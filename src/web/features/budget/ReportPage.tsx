@@ -4,7 +4,6 @@ import { useT } from '../../i18n.js';
 import { formatDate } from '../../reference.js';
 import { Page, Section } from '../../components/Page.js';
 import { EmptyState, ErrorState, Loading } from '../../components/Alerts.js';
-import { TableWrap } from '../../components/TableWrap.js';
 import { Money } from '../programme/ProgrammeParts.js';
 import { todayInStockholm } from '../programme/vocabulary.js';
 import { budgetApi, budgetKeys, type ReportReply } from './budgetApi.js';
@@ -17,102 +16,19 @@ import {
   ReportLinks,
 } from './BudgetParts.js';
 import { FixedTable, FundingTable } from './LinesTables.js';
+import { PostBalancesTable } from './PostBalancesTable.js';
 
 function PostsTable({ report: r }: { report: ReportReply }) {
   const t = useT();
-  const caption = t('web.budget.report.postsCaption', { date: formatDate(r.date) });
-  const sum = (
-    k: 'budgetOre' | 'transferredInOre' | 'transferredOutOre' | 'deductedOre' | 'remainingOre',
-  ) => r.posts.reduce((n, p) => n + p[k], 0);
   if (r.posts.length === 0) return <EmptyState>{t('web.budget.balances.empty')}</EmptyState>;
   return (
-    <TableWrap label={caption}>
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('web.budget.posts.post')}</th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.budget')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.transferredIn')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.transferredOut')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.committed')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.deducted')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.paid')}
-            </th>
-            <th scope="col" className="numeric">
-              {t('web.budget.balances.remaining')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.posts.map((p) => (
-            <tr key={p.postId}>
-              <th scope="row">
-                <Link to={`/budget/posts/${p.postId}/statement?date=${r.date}`}>{p.name}</Link>
-              </th>
-              <td className="numeric">
-                <Money ore={p.budgetOre} />
-              </td>
-              <td className="numeric">
-                <Money ore={p.transferredInOre} />
-              </td>
-              <td className="numeric">
-                <Money ore={p.transferredOutOre} />
-              </td>
-              <td className="numeric">
-                <Money ore={p.committedOre} />
-              </td>
-              <td className="numeric">
-                <Money ore={p.deductedOre} />
-              </td>
-              <td className="numeric">
-                <Money ore={p.paidOre} />
-              </td>
-              <td className="numeric">
-                <Balance ore={p.remainingOre} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">{t('web.budget.balances.total')}</th>
-            <td className="numeric">
-              <Money ore={sum('budgetOre')} />
-            </td>
-            <td className="numeric">
-              <Money ore={sum('transferredInOre')} />
-            </td>
-            <td className="numeric">
-              <Money ore={sum('transferredOutOre')} />
-            </td>
-            <td className="numeric">
-              <Money ore={r.committedOre} />
-            </td>
-            <td className="numeric">
-              <Money ore={sum('deductedOre')} />
-            </td>
-            <td className="numeric">
-              <Money ore={r.paidOre} />
-            </td>
-            <td className="numeric">
-              <Balance ore={sum('remainingOre')} strong />
-            </td>
-          </tr>
-        </tfoot>
-      </table>
-    </TableWrap>
+    <PostBalancesTable
+      posts={r.posts}
+      date={r.date}
+      caption={t('web.budget.report.postsCaption', { date: formatDate(r.date) })}
+      committedOre={r.committedOre}
+      paidOre={r.paidOre}
+    />
   );
 }
 
