@@ -375,27 +375,33 @@ async function balancesOf(db: Db | Tx, periodId: string, date: string): Promise<
       .groupBy(['post_id', 'kind'])
       .execute(),
   ]);
-  return posts.map((p) => {
-    const of = (k: EntryKind) =>
-      Number(sums.find((s) => s.post_id === p.id && s.kind === k)?.s ?? 0);
-    const budget = of('budget');
-    const transferIn = of('transfer_in');
-    const transferOut = -of('transfer_out');
-    // Commitments are negative, deductions positive: what was committed, net, is their negated sum.
-    const committed = -(of('commitment') + of('deduction') + of('reversal'));
-    return {
-      postId: p.id,
-      kind: p.kind as PostKind,
-      name: p.name,
-      budgetOre: budget,
-      committedOre: committed,
-      deductedOre: of('deduction'),
-      paidOre: of('payout'),
-      transferredInOre: transferIn,
-      transferredOutOre: transferOut,
-      remainingOre: budget + transferIn - transferOut - committed,
-    };
-  });
+  return posts.map((p) =>
+    toPostBalance(p, (k) => Number(sums.find((s) => s.post_id === p.id && s.kind === k)?.s ?? 0)),
+  );
+}
+
+/** A post's balance from the signed sums of its entries by kind. */
+function toPostBalance(
+  post: { id: string; kind: string; name: string },
+  of: (kind: EntryKind) => number,
+): PostBalance {
+  const budget = of('budget');
+  const transferIn = of('transfer_in');
+  const transferOut = -of('transfer_out');
+  // Commitments are negative, deductions positive: what was committed, net, is their negated sum.
+  const committed = -(of('commitment') + of('deduction') + of('reversal'));
+  return {
+    postId: post.id,
+    kind: post.kind as PostKind,
+    name: post.name,
+    budgetOre: budget,
+    committedOre: committed,
+    deductedOre: of('deduction'),
+    paidOre: of('payout'),
+    transferredInOre: transferIn,
+    transferredOutOre: transferOut,
+    remainingOre: budget + transferIn - transferOut - committed,
+  };
 }
 
 export async function periodBalances(
@@ -458,24 +464,8 @@ async function postBalanceOf(
     .where('entry_date', '<=', date)
     .groupBy('kind')
     .execute();
-  const of = (k: EntryKind) => Number(sums.find((s) => s.kind === k)?.s ?? 0);
-  const budget = of('budget');
-  const transferIn = of('transfer_in');
-  const transferOut = -of('transfer_out');
-  const committed = -(of('commitment') + of('deduction') + of('reversal'));
   return {
-    balance: {
-      postId: post.id,
-      kind: post.kind as PostKind,
-      name: post.name,
-      budgetOre: budget,
-      committedOre: committed,
-      deductedOre: of('deduction'),
-      paidOre: of('payout'),
-      transferredInOre: transferIn,
-      transferredOutOre: transferOut,
-      remainingOre: budget + transferIn - transferOut - committed,
-    },
+    balance: toPostBalance(post, (k) => Number(sums.find((s) => s.kind === k)?.s ?? 0)),
     lines: sums.reduce((n, s) => n + Number(s.n), 0),
   };
 }
