@@ -61,6 +61,17 @@ export const PERMISSIONS = [
   'reports.internal',
   /** The publishable period report: disclosure-controlled counts and money sums, no case codes or text. */
   'reports.publishable',
+  /**
+   * The coordinator's dashboard: open applications, decisions this month, funds remaining per
+   * post, admissions per month and certifications that end soon (counts and sums, no case codes).
+   */
+  'dashboard.read',
+  /**
+   * The access review: who read which case when, and unusual patterns (many cases of other
+   * organisations, reads outside working hours), from the audit log; exportable. The
+   * coordinator and administrators, to check for insiders browsing.
+   */
+  'access_review.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -86,6 +97,7 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'applications.approve',
     'budget.manage',
     'reports.publishable',
+    'access_review.read',
   ]),
   coordinator: new Set([
     'organisations.manage',
@@ -102,6 +114,8 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'contact_statistics.manage',
     'reports.internal',
     'reports.publishable',
+    'dashboard.read',
+    'access_review.read',
   ]),
   actor_staff: new Set([
     'organisations.read',
