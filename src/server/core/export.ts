@@ -1,5 +1,5 @@
+import type ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 
 /**
  * Spreadsheet exports. A cell that starts with =, +, -, @, tab or carriage
@@ -33,7 +33,17 @@ export function toCsv(table: Table): Buffer {
   return Buffer.concat([Buffer.from('\ufeff', 'utf8'), Buffer.from(text, 'utf8')]);
 }
 
+/**
+ * exceljs is loaded on first use: it is the heaviest module of the server, and
+ * most processes never write a workbook, so start-up (and a restart after a
+ * crash) stays fast.
+ */
+export async function loadExcelJs(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 export async function toXlsx(table: Table, sheetName: string): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Slussa';
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));

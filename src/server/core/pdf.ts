@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { Locale } from './i18n.js';
 
 /**
@@ -82,7 +81,9 @@ export interface PdfReport {
   finish(): Promise<Buffer>;
 }
 
-export function createPdf(options: PdfOptions): PdfReport {
+/** pdfkit is loaded on first use, like exceljs (see export.ts): start-up stays fast. */
+export async function createPdf(options: PdfOptions): Promise<PdfReport> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: PAGE_MARGINS,

@@ -1,11 +1,11 @@
-import ExcelJS from 'exceljs';
+import type { Fill } from 'exceljs';
 import { z } from 'zod';
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
 import type { Db } from '../../core/db/database.js';
 import { AppError } from '../../core/errors.js';
 import { auditActor } from '../../core/audit.js';
-import { neutraliseFormula, XLSX_TYPE } from '../../core/export.js';
+import { loadExcelJs, neutraliseFormula, XLSX_TYPE } from '../../core/export.js';
 import {
   createPdf,
   drawFooters,
@@ -458,7 +458,7 @@ function sections(report: FunderReport, locale: Locale): ReportTable[] {
 
 const KRONOR_FORMAT = '#,##0.00';
 const PERCENT_FORMAT = '0.00%';
-const HEADER_FILL: ExcelJS.Fill = {
+const HEADER_FILL: Fill = {
   type: 'pattern',
   pattern: 'solid',
   fgColor: { argb: 'FFE8ECEF' },
@@ -475,6 +475,7 @@ export async function reportXlsx(
   options: RenderOptions = {},
 ): Promise<Buffer> {
   const generatedAt = options.generatedAt ?? new Date();
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Slussa';
   workbook.created = generatedAt;
@@ -567,7 +568,7 @@ export async function reportPdf(
 ): Promise<Buffer> {
   const generatedAt = options.generatedAt ?? new Date();
   const k = (key: string, params: Record<string, string | number> = {}) => tr(locale, key, params);
-  const pdf = createPdf({
+  const pdf = await createPdf({
     locale,
     title: `${tr(locale, 'title')}: ${report.period.name}`,
     generatedAt,

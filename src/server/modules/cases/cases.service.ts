@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
@@ -823,6 +822,9 @@ export async function addNote(
  * are stored; the orientation is applied first so the picture still looks right.
  */
 async function withoutMetadata(bytes: Buffer, mime: string): Promise<Buffer> {
+  if (mime !== 'image/jpeg' && mime !== 'image/png') return bytes;
+  // Loaded on first use: sharp brings libvips, which most processes never need at start-up.
+  const { default: sharp } = await import('sharp');
   if (mime === 'image/jpeg') return sharp(bytes).rotate().jpeg({ quality: 92 }).toBuffer();
   if (mime === 'image/png') return sharp(bytes).rotate().png().toBuffer();
   return bytes;

@@ -236,7 +236,7 @@ export interface PdfOptions {
  * organisations, version, when made) and the summary tables. Every cell of
  * the internal version (216 of them) is in its CSV and XLSX files.
  */
-export function nationalPdf(
+export async function nationalPdf(
   reply: NationalReply,
   locale: Locale,
   options: PdfOptions,
@@ -262,7 +262,7 @@ export function nationalPdf(
       : []),
     [tr(locale, 'export.generated'), generatedText(options.generatedAt)],
   ];
-  const pdf = createPdf({
+  const pdf = await createPdf({
     locale,
     title,
     generatedAt: options.generatedAt,

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
-import { CSV_TYPE, neutraliseFormula, XLSX_TYPE } from '../../core/export.js';
+import type { Fill } from 'exceljs';
+import { CSV_TYPE, loadExcelJs, neutraliseFormula, XLSX_TYPE } from '../../core/export.js';
 import { t, type Locale } from '../../core/i18n.js';
 import {
   createPdf,
@@ -589,7 +589,7 @@ export function reportCsv(report: PeriodReport, locale: Locale): Buffer {
 }
 
 const KRONOR_FORMAT = '#,##0.00';
-const HEADER_FILL: ExcelJS.Fill = {
+const HEADER_FILL: Fill = {
   type: 'pattern',
   pattern: 'solid',
   fgColor: { argb: 'FFE8ECEF' },
@@ -597,6 +597,7 @@ const HEADER_FILL: ExcelJS.Fill = {
 
 /** One sheet per section; counts and percentages as numbers, money in kronor with a number format, no formulas. */
 export async function reportXlsx(report: PeriodReport, locale: Locale): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.Workbook();
   const at = new Date(report.generatedAt);
   workbook.creator = 'Slussa';
@@ -673,7 +674,7 @@ export async function reportPdf(
   locale: Locale,
   options: { compress?: boolean } = {},
 ): Promise<Buffer> {
-  const pdf = createPdf({
+  const pdf = await createPdf({
     locale,
     title: `${tr(locale, 'title')} ${report.from} – ${report.to}`,
     generatedAt: new Date(report.generatedAt),
