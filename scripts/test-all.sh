@@ -26,6 +26,13 @@ stage "lint"
 npx eslint . --max-warnings 0 || status=1
 npx prettier --check . >/dev/null || { echo "prettier: files not formatted (npm run format)"; status=1; }
 
+stage "supply chain"
+# Every package from the npm registry over https with a sha512 hash; a CycloneDX SBOM
+# of the production dependencies (sbom/slussa.cdx.json). `npm audit` is not run
+# here: this machine's registry refuses the audit endpoint (docs/decisions/0006).
+node scripts/check-lockfile.mjs || status=1
+npm run --silent sbom || status=1
+
 stage "typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
 
@@ -44,6 +51,18 @@ fi
 
 stage "build"
 npm run build || status=1
+
+stage "crash harness (SIGKILL and restart, 20 kills per database)"
+# The short version of `npm run test:crash` (200 kills): every acknowledged
+# write survives, nothing is half-written, the audit chain and the database's
+# own integrity checks pass. Counted as one test per database.
+if [ -n "${TEST_DATABASE_URL:-}" ]; then crash_dbs=2; crash_db=both; else crash_dbs=1; crash_db=sqlite; fi
+if npm run test:crash -- --kills 20 --db "$crash_db" --seed 20261124; then
+  passed=$((passed + crash_dbs))
+else
+  failed=$((failed + 1))
+  status=1
+fi
 
 stage "end-to-end (Chromium)"
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then

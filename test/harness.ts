@@ -95,7 +95,16 @@ export interface TestApp extends BuiltApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** What a test may pass to `buildApp` besides the config: a web folder to serve, a log destination. */
+export interface TestAppOptions {
+  webDir?: string;
+  logStream?: { write(line: string): void };
+}
+
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new TestClock();
   const config = loadConfig(
@@ -106,7 +115,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     config,
     database: database.handle,
     clock,
-    webDir: path.join(database.dataDir, 'no-web'),
+    webDir: options.webDir ?? path.join(database.dataDir, 'no-web'),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   return {
     ...built,

@@ -41,7 +41,7 @@ import {
   stockholmDate,
   uuidv7At,
 } from './programme-data.mjs';
-import { REPO_DIR } from './server.mjs';
+import { DIST_DIR } from './server.mjs';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -49,7 +49,7 @@ const HOUR_MS = 3_600_000;
 const MAX_ORE = 100_000_000_000;
 
 /** @param {string} rel  a module under dist/server */
-const dist = (rel) => import(pathToFileURL(path.join(REPO_DIR, 'dist', 'server', rel)).href);
+const dist = (rel) => import(pathToFileURL(path.join(DIST_DIR, 'server', rel)).href);
 
 /** The posts every period starts with (DEFAULT_POSTS in budget.service.ts). */
 const DEFAULT_POSTS = /** @type {const} */ ([

@@ -25,13 +25,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { prng } from './directory-data.mjs';
-import { REPO_DIR } from './server.mjs';
+import { DIST_DIR } from './server.mjs';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** @param {string} rel  a module under dist/server */
-const dist = (rel) => import(pathToFileURL(path.join(REPO_DIR, 'dist', 'server', rel)).href);
+const dist = (rel) => import(pathToFileURL(path.join(DIST_DIR, 'server', rel)).href);
 
 /* ---------- small helpers ---------- */
 

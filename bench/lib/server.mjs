@@ -10,6 +10,13 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+/**
+ * The built app (`dist` unless BENCH_DIST names another build, such as a
+ * private `tsc --outDir`, so that a run is not disturbed by rebuilds of dist).
+ */
+export const DIST_DIR = process.env.BENCH_DIST
+  ? path.resolve(process.env.BENCH_DIST)
+  : path.join(REPO_DIR, 'dist');
 
 /** Benchmarks use ports in this range only. */
 export const PORT_MIN = 3300;
@@ -161,6 +168,7 @@ export function startBare({ port }) {
  * @param {string} [o.dataDir]      defaults to a new folder under the OS temp folder
  * @param {NodeJS.ProcessEnv} [o.env] extra environment
  * @param {string} [o.main]         the server's entry point (default: this repository's dist/server/main.js)
+ * @param {number} [o.timeoutMs]    how long to wait for /api/health (startChild's default: 30 s)
  * @returns {Promise<SlussaServer>}
  */
 export async function startSlussa({
@@ -168,7 +176,8 @@ export async function startSlussa({
   nodeArgs = [],
   dataDir,
   env = {},
-  main = path.join(REPO_DIR, 'dist', 'server', 'main.js'),
+  main = path.join(DIST_DIR, 'server', 'main.js'),
+  timeoutMs,
 }) {
   if (!fs.existsSync(main)) {
     throw new Error(`${main} is missing: run \`npm run build:server\` first`);
@@ -205,6 +214,7 @@ export async function startSlussa({
     env: childEnv,
     port,
     readyPath: '/api/health',
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
   // The set-up link is printed once, on the first start of an empty database.
   const match = /\/welcome#token=([A-Za-z0-9_-]+)/.exec(server.stdout());

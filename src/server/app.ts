@@ -50,6 +50,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Serve the built web app from this folder when it exists. */
   webDir?: string;
+  /** Where the log goes (standard output when absent); tests capture it to scan it. */
+  logStream?: { write(line: string): void };
 }
 
 export interface BuiltApp {
@@ -69,6 +71,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const fastify = Fastify({
     logger: {
       level: config.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       // Only method, path and request id: no addresses, no query strings, no headers.
       serializers: {
         req: (req: FastifyRequest) => ({
@@ -91,6 +94,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     // Refusals by the router itself (a malformed URL, an over-long path parameter)
     // answer in the one error format too, without echoing the URL.
     frameworkErrors: (_err, request, reply) => {
+      // No hook runs for these: the headers every answer carries are set here.
+      reply.headers(securityHeaders);
+      if (request.url.startsWith('/api')) reply.header('Cache-Control', 'no-store');
       const header = request.headers['accept-language'];
       const locale = localeFromAcceptLanguage(Array.isArray(header) ? header[0] : header);
       void sendError(reply, new AppError('bad_request'), locale);
@@ -265,10 +271,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   }
   app.setNotFoundHandler((request, reply) => {
     if (!request.url.startsWith('/api') && request.method === 'GET' && hasWeb) {
-      // The single-page app handles its own routes.
+      // The single-page app handles its own routes. Its page is revalidated on every
+      // load (`cacheControl: false`, or send's own `public, max-age=0` replaces it).
       return reply
         .header('Cache-Control', 'no-cache')
-        .sendFile('index.html', webDir, { maxAge: 0 });
+        .sendFile('index.html', webDir, { cacheControl: false });
     }
     return sendError(reply, new AppError('not_found'), request.locale);
   });

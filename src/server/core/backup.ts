@@ -101,7 +101,8 @@ export const keyFingerprint = (key: Buffer): string =>
 
 export function encryptionNote(key: MasterKeyInfo): string {
   return (
-    'Encrypted fields (two-factor secrets, notes, identity data) stay encrypted in this backup. ' +
+    'Case attachments and certification documents are stored in the database, so they are in this backup. ' +
+    'Encrypted fields (two-factor secrets, notes, identity data, attachments and documents) stay encrypted in it. ' +
     'It is useless without the master key, which is NOT in the backup: ' +
     (key.source === 'missing'
       ? `no master key was found (expected ${key.location}).`

@@ -69,7 +69,17 @@ export async function createFieldCrypto(
 ): Promise<FieldCrypto> {
   const keys = new Map<string, Buffer>();
   const rows = await db.selectFrom('data_keys').selectAll().orderBy('created_at').execute();
-  for (const row of rows) keys.set(row.id, open(masterKey, row.wrapped));
+  for (const row of rows) {
+    if (!unwrapsWith(masterKey, row.wrapped)) {
+      // Typically a restored backup started with another master key: say so rather than fail deep in GCM.
+      throw new Error(
+        'The master key does not open the data keys in this database, so its encrypted fields cannot be read. ' +
+          'The database (or the backup it was restored from) was made under another master key: ' +
+          'put that key in SLUSSA_MASTER_KEY or <data folder>/master.key.',
+      );
+    }
+    keys.set(row.id, open(masterKey, row.wrapped));
+  }
   let active = rows.filter((r) => !r.retired_at).at(-1)?.id;
   if (!active) {
     const id = newId();

@@ -26,6 +26,7 @@ export class Mailer {
   private transport: Transporter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  private stopping = false;
 
   constructor(
     private readonly db: Db,
@@ -75,15 +76,25 @@ export class Mailer {
   async drain(limit = 20): Promise<number> {
     if (!this.transport) return 0;
     if (this.running) return this.running;
-    this.running = this.drainOnce(limit).finally(() => {
+    this.running = this.drainAll(limit).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async drainOnce(limit: number): Promise<number> {
+  /** A backlog is worked off batch after batch, not one batch per timer tick. */
+  private async drainAll(limit: number): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const batch = await this.drainOnce(limit);
+      sent += batch.sent;
+      if (batch.claimed < limit || this.stopping) return sent;
+    }
+  }
+
+  private async drainOnce(limit: number): Promise<{ claimed: number; sent: number }> {
     const transport = this.transport;
-    if (!transport) return 0;
+    if (!transport) return { claimed: 0, sent: 0 };
     const now = this.clock.now();
     const claimed = await this.db.transaction().execute(async (tx) => {
       let due = tx
@@ -143,7 +154,7 @@ export class Mailer {
         this.log.warn({ outboxId: msg.id, attempts }, 'mail delivery failed; will retry');
       }
     }
-    return sent;
+    return { claimed: claimed.length, sent };
   }
 
   /** Starts the periodic drain (the server does; tests call drain() directly). */
@@ -158,6 +169,7 @@ export class Mailer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.running) await this.running.catch(() => 0);

@@ -6,7 +6,11 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
   type SqliteDatabase,
+  type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
 import type { Database } from './schema.js';
@@ -60,7 +64,7 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
     typeof v === 'string' ? v.toLocaleLowerCase('sv') : v,
   );
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }),
   });
   return {
     db,
@@ -71,6 +75,51 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
       release();
     },
   };
+}
+
+/**
+ * A first-come, first-served lock. Kysely's SQLite driver guards its one
+ * connection with a lock that wakes every waiter on each release: with a few
+ * hundred requests in flight that costs more than the queries and lets some
+ * requests wait far longer than others (bench/README.md, Mixed load).
+ */
+class FifoLock {
+  private busy = false;
+  private readonly waiting: Array<() => void> = [];
+  lock(): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  unlock(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+}
+
+/** Kysely's SQLite driver behind a FIFO lock, so its own lock never has more than one waiter. */
+class FifoSqliteDriver extends SqliteDriver {
+  private readonly fifo = new FifoLock();
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.fifo.lock();
+    return super.acquireConnection();
+  }
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.fifo.unlock();
+  }
+}
+
+class FifoSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+    super(sqliteConfig);
+  }
+  override createDriver(): Driver {
+    return new FifoSqliteDriver(this.sqliteConfig);
+  }
 }
 
 /**
