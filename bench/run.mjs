@@ -15,6 +15,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { measureDirectory, seedDirectory } from './directory.mjs';
 import { runBudget } from './budget.mjs';
+import { runLoad } from './load.mjs';
+import { runReports } from './reports.mjs';
 import { runProgramme } from './programme.mjs';
 import { seedSlussa } from './lib/api.mjs';
 import { measureRoute, throughputOf } from './lib/measure.mjs';
@@ -42,6 +44,8 @@ const ROUTE_KEYS = [
   'signin',
   'programme',
   'budget',
+  'reports',
+  'load',
 ];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -54,7 +58,7 @@ for (const k of only) {
 /** @param {string} key */
 const wanted = (key) => only.length === 0 || only.includes(key);
 /** Sections with a server of their own, run after the foundation part. */
-const SECTIONS = ['programme', 'budget'];
+const SECTIONS = ['programme', 'budget', 'reports', 'load'];
 /** The foundation part (everything but those sections) runs unless only sections are wanted. */
 const foundationWanted = only.length === 0 || only.some((k) => !SECTIONS.includes(k));
 
@@ -118,6 +122,20 @@ async function main() {
         log,
       });
     }
+    if (wanted('reports')) {
+      await runReports({
+        bare,
+        measureOpts: {
+          connections: settings.connections,
+          duration: settings.durationS,
+          warmup: settings.warmupS,
+        },
+        cpuProfile: settings.cpuProfile,
+        taken,
+        log,
+      });
+    }
+    if (wanted('load')) await runLoad({ bare, taken, log });
   } finally {
     await bare.stop();
   }

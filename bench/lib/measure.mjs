@@ -141,6 +141,7 @@ function fire(opts, onResponse) {
  * @param {number} [o.amount]       number of requests instead of a duration
  * @param {number} [o.pid]          the server's process id, to report its CPU time per request
  * @param {boolean} [o.settle]      wait (with `pid`) until the server is idle after the warm-up and after the run
+ * @param {number} [o.timeout]      seconds autocannon waits for an answer (30; longer for requests that take that long)
  * @returns {Promise<Measurement>}
  */
 export async function measureRoute({
@@ -154,6 +155,7 @@ export async function measureRoute({
   amount,
   pid,
   settle = false,
+  timeout = 30,
 }) {
   const first = /** @type {RouteRequest} */ (requests[0]);
   /** @type {autocannon.Options} */
@@ -163,7 +165,7 @@ export async function measureRoute({
     pipelining: 1,
     headers,
     requests: /** @type {autocannon.Request[]} */ (requests),
-    timeout: 30,
+    timeout,
   };
   let warmupOk = 0;
   if (warmup > 0 && amount === undefined) {

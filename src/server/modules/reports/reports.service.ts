@@ -504,179 +504,140 @@ interface BackgroundCounts {
   policeReport: number[];
 }
 
+/** The figures of the background tables, each a branch of {@link backgroundCounts}' one statement. */
+type BackgroundFigure =
+  | 'persons'
+  | 'nationality'
+  | 'gender'
+  | 'ageBand'
+  | 'accompanying'
+  | 'home'
+  | 'formClass'
+  | 'singleForm'
+  | 'formEach'
+  | 'combination'
+  | 'country'
+  | 'region'
+  | 'countryNone'
+  | 'police';
+
+/**
+ * Every background figure in one statement: the persons admitted are
+ * selected once (a materialised CTE, so the counted decisions are worked out
+ * once, not once per table) and each table is one grouped branch of a
+ * UNION ALL over them, tagged with the figure it belongs to.
+ */
 async function backgroundCounts(ctx: AppContext, db: Db, range: Range): Promise<BackgroundCounts> {
   const dialect = ctx.dialect;
-  const admitted = () =>
-    countedDecisions(db, range)
-      .where('a.type', '=', 'admission')
-      .where('d.outcome', 'in', [...GRANTING])
-      .select('a.case_id');
-  const cases = () => db.selectFrom('cases as c').where('c.id', 'in', admitted());
-  const count = () => sql<number>`count(*)`;
-  const forms = sql.ref<string>('c.exploitation_forms');
-  const countries = sql.ref<string>('c.exploitation_countries');
+  const admitted = countedDecisions(db, range)
+    .where('a.type', '=', 'admission')
+    .where('d.outcome', 'in', [...GRANTING])
+    .select('a.case_id');
+  const forms = sql.ref<string>('p.exploitation_forms');
+  const countries = sql.ref<string>('p.exploitation_countries');
   const formsLength = jsonArrayLength(dialect, forms);
   const countriesLength = jsonArrayLength(dialect, countries);
-  const band = (column: 'c.children_count' | 'c.children_in_home_country') =>
-    db
-      .selectFrom(
-        cases()
-          .select((eb) =>
-            eb
-              .case()
-              .when(column, '=', 0)
-              .then('0')
-              .when(column, '=', 1)
-              .then('1')
-              .when(column, '=', 2)
-              .then('2')
-              .else('3_plus')
-              .end()
-              .as('code'),
-          )
-          .as('b'),
-      )
-      .select(['b.code', count().as('n')])
-      .groupBy('b.code')
-      .execute();
-
-  const [
-    total,
-    nationality,
-    gender,
-    ageBand,
-    accompanying,
-    home,
-    formClasses,
-    singleForms,
-    formEach,
-    combinations,
-    countryEach,
-    countryRegions,
-    countryNone,
-    police,
-  ] = await Promise.all([
-    cases().select(count().as('n')).executeTakeFirst(),
-    cases()
-      .select(['c.nationality as code', count().as('n')])
-      .groupBy('c.nationality')
-      .execute(),
-    cases()
-      .select(['c.gender as code', count().as('n')])
-      .groupBy('c.gender')
-      .execute(),
-    cases()
-      .select(['c.age_band as code', count().as('n')])
-      .groupBy('c.age_band')
-      .execute(),
-    band('c.children_count'),
-    band('c.children_in_home_country'),
+  const formValues = sql`${jsonArrayElements(dialect, forms)} as f`;
+  const countryValues = sql`${jsonArrayElements(dialect, countries)} as x`;
+  const band = (column: string) => {
+    const c = sql.ref(`p.${column}`);
+    return sql<string>`case when ${c} = 0 then '0' when ${c} = 1 then '1' when ${c} = 2 then '2' else '3_plus' end`;
+  };
+  const formClass = sql<string>`case when ${formsLength} = 0 then 'unknown' when ${formsLength} = 1 then 'single' else 'multiple' end`;
+  // Persons per world region of exploitation: a person exploited in two countries of a region
+  // is one person of it, so the regions are taken per person before counting.
+  const region = sql<string>`case ${sql.join(
+    REGION_CODES.map((r) => sql`when x.value in (${sql.join(r.codes)}) then ${sql.lit(r.region)}`),
+    sql` `,
+  )} else 'unknown' end`;
+  const branch = (figure: BackgroundFigure, rest: RawBuilder<unknown>) =>
+    sql`select ${sql.lit(figure)} as figure, ${rest}`;
+  const branches = [
+    branch('persons', sql`null as code, count(*) as n from admitted p`),
+    branch('nationality', sql`p.nationality, count(*) from admitted p group by p.nationality`),
+    branch('gender', sql`p.gender, count(*) from admitted p group by p.gender`),
+    branch('ageBand', sql`p.age_band, count(*) from admitted p group by p.age_band`),
+    branch(
+      'accompanying',
+      sql`${band('children_count')}, count(*) from admitted p group by ${band('children_count')}`,
+    ),
+    branch(
+      'home',
+      sql`${band('children_in_home_country')}, count(*) from admitted p group by ${band('children_in_home_country')}`,
+    ),
     // How many forms each person has: none (not known), one, or more than one.
-    db
-      .selectFrom(
-        cases()
-          .select((eb) =>
-            eb
-              .case()
-              .when(formsLength, '=', 0)
-              .then('unknown')
-              .when(formsLength, '=', 1)
-              .then('single')
-              .else('multiple')
-              .end()
-              .as('code'),
-          )
-          .as('k'),
-      )
-      .select(['k.code', count().as('n')])
-      .groupBy('k.code')
-      .execute(),
+    branch('formClass', sql`${formClass}, count(*) from admitted p group by ${formClass}`),
     // The form of those with exactly one.
-    cases()
-      .innerJoin(jsonArrayElements(dialect, forms).as('f'), (j) => j.onTrue())
-      .where(formsLength, '=', 1)
-      .select(['f.value as code', count().as('n')])
-      .groupBy('f.value')
-      .execute(),
+    branch(
+      'singleForm',
+      sql`f.value, count(*) from admitted p cross join ${formValues} where ${formsLength} = 1 group by f.value`,
+    ),
     // Persons per form, whatever else they have.
-    cases()
-      .innerJoin(jsonArrayElements(dialect, forms).as('f'), (j) => j.onTrue())
-      .select(['f.value as code', sql<number>`count(distinct ${sql.ref('c.id')})`.as('n')])
-      .groupBy('f.value')
-      .execute(),
+    branch(
+      'formEach',
+      sql`f.value, count(distinct p.id) from admitted p cross join ${formValues} group by f.value`,
+    ),
     // The combinations, as stored (the order a person's forms were entered in is evened out below).
-    cases()
-      .where(formsLength, '>', 1)
-      .select(['c.exploitation_forms as code', count().as('n')])
-      .groupBy('c.exploitation_forms')
-      .execute(),
+    branch(
+      'combination',
+      sql`p.exploitation_forms, count(*) from admitted p where ${formsLength} > 1 group by p.exploitation_forms`,
+    ),
     // Persons per country of exploitation (multi-valued).
-    cases()
-      .innerJoin(jsonArrayElements(dialect, countries).as('x'), (j) => j.onTrue())
-      .select(['x.value as code', sql<number>`count(distinct ${sql.ref('c.id')})`.as('n')])
-      .groupBy('x.value')
-      .execute(),
-    // Persons per world region of exploitation: a person exploited in two countries of a
-    // region is one person of it, so the regions are taken per person before counting.
-    db
-      .selectFrom(
-        cases()
-          .innerJoin(jsonArrayElements(dialect, countries).as('x'), (j) => j.onTrue())
-          .select((eb) => {
-            const [first, ...rest] = REGION_CODES;
-            if (!first) throw new Error('no world regions');
-            let c = eb.case().when('x.value', 'in', first.codes).then(first.region);
-            for (const r of rest) c = c.when('x.value', 'in', r.codes).then(r.region);
-            return ['c.id', c.else('unknown').end().as('code')];
-          })
-          .distinct()
-          .as('r'),
-      )
-      .select(['r.code', count().as('n')])
-      .groupBy('r.code')
-      .execute(),
-    cases().where(countriesLength, '=', 0).select(count().as('n')).executeTakeFirst(),
-    cases()
-      .select(['c.police_report as code', count().as('n')])
-      .groupBy('c.police_report')
-      .execute(),
-  ]);
+    branch(
+      'country',
+      sql`x.value, count(distinct p.id) from admitted p cross join ${countryValues} group by x.value`,
+    ),
+    branch(
+      'region',
+      sql`r.code, count(*) from (select distinct p.id, ${region} as code from admitted p cross join ${countryValues}) r group by r.code`,
+    ),
+    branch('countryNone', sql`null, count(*) from admitted p where ${countriesLength} = 0`),
+    branch('police', sql`p.police_report, count(*) from admitted p group by p.police_report`),
+  ];
+  const { rows } = await sql<{ figure: BackgroundFigure; code: string | null; n: number | string }>`
+    with admitted as materialized (
+      select c.* from cases c where c.id in ${admitted}
+    )
+    ${sql.join(branches, sql` union all `)}`.execute(db);
 
-  const persons = countOf(total?.n);
-  const byCode = (rows: ReadonlyArray<{ code: string | null; n: number | string }>) =>
-    rows.map((r) => ({ code: r.code ?? 'unknown', n: countOf(r.n) }));
-  const classes = countsFor(['single', 'multiple', 'unknown'], formClasses);
-  const single = countsFor(EXPLOITATION_FORMS, singleForms);
-  const each = countsFor(EXPLOITATION_FORMS, formEach);
-  const noCountry = countOf(countryNone?.n);
+  const of = (figure: BackgroundFigure) =>
+    rows.filter((r) => r.figure === figure).map((r) => ({ code: r.code, n: countOf(r.n) }));
+  const first = (figure: BackgroundFigure) => of(figure)[0]?.n ?? 0;
+  const byCode = (list: ReadonlyArray<{ code: string | null; n: number }>) =>
+    list.map((r) => ({ code: r.code ?? 'unknown', n: r.n }));
+  const persons = first('persons');
+  const classes = countsFor(['single', 'multiple', 'unknown'], of('formClass'));
+  const single = countsFor(EXPLOITATION_FORMS, of('singleForm'));
+  const each = countsFor(EXPLOITATION_FORMS, of('formEach'));
+  const noCountry = first('countryNone');
 
   // Combinations: the same forms in another order are the same combination.
   const combos = new Map<string, number>();
-  for (const r of combinations) {
-    const set = new Set(JSON.parse(r.code) as string[]);
+  for (const r of of('combination')) {
+    const set = new Set(JSON.parse(r.code ?? '[]') as string[]);
     const key = EXPLOITATION_FORMS.filter((f) => set.has(f)).join('+');
-    combos.set(key, (combos.get(key) ?? 0) + countOf(r.n));
+    combos.set(key, (combos.get(key) ?? 0) + r.n);
   }
 
   return {
     persons,
-    nationality: byCode(nationality),
-    gender: countsFor(GENDERS, gender),
-    ageBand: countsFor(AGE_BANDS, ageBand),
-    childrenAccompanying: countsFor(CHILDREN_BANDS, accompanying),
-    childrenInHomeCountry: countsFor(CHILDREN_BANDS, home),
+    nationality: byCode(of('nationality')),
+    gender: countsFor(GENDERS, of('gender')),
+    ageBand: countsFor(AGE_BANDS, of('ageBand')),
+    childrenAccompanying: countsFor(CHILDREN_BANDS, of('accompanying')),
+    childrenInHomeCountry: countsFor(CHILDREN_BANDS, of('home')),
     formMain: [...single, classes[1] ?? 0, classes[2] ?? 0],
     formEach: [...each, classes[1] ?? 0, classes[2] ?? 0],
     combinations: [...combos]
       .map(([key, n]) => ({ forms: key.split('+'), count: n }))
       .sort((a, b) => b.count - a.count || formOrder(a.forms, b.forms)),
-    countries: byCode(countryEach),
+    countries: byCode(of('country')),
     countryRegions: countsFor(REGION_CATEGORIES, [
-      ...countryRegions,
+      ...of('region'),
       { code: 'unknown', n: noCountry },
     ]),
     countryUnknown: noCountry,
-    policeReport: countsFor(POLICE_REPORT_ANSWERS, police),
+    policeReport: countsFor(POLICE_REPORT_ANSWERS, of('police')),
   };
 }
 
