@@ -17,6 +17,9 @@ export const budgetWelcomeLink = process.env.E2E_BUDGET_WELCOME_LINK ?? '';
 /** The contact statistics spec's own server and its first-run link. */
 export const contactStatisticsBaseURL = process.env.E2E_CONTACT_STATISTICS_BASE_URL ?? '';
 export const contactStatisticsWelcomeLink = process.env.E2E_CONTACT_STATISTICS_WELCOME_LINK ?? '';
+/** The access review spec's own server and its first-run link. */
+export const accessReviewBaseURL = process.env.E2E_ACCESS_REVIEW_BASE_URL ?? '';
+export const accessReviewWelcomeLink = process.env.E2E_ACCESS_REVIEW_WELCOME_LINK ?? '';
 
 /** Runs axe on the page as it is now and expects no violations at all. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {

@@ -58,5 +58,20 @@ export default defineConfig({
       testMatch: 'contact-statistics.spec.ts',
       use: { baseURL: process.env.E2E_CONTACT_STATISTICS_BASE_URL },
     },
+    {
+      name: 'reports',
+      testMatch: 'reports.spec.ts',
+      use: { baseURL: process.env.E2E_REPORTS_BASE_URL },
+    },
+    {
+      name: 'access-review',
+      testMatch: 'access-review.spec.ts',
+      use: { baseURL: process.env.E2E_ACCESS_REVIEW_BASE_URL },
+    },
+    {
+      name: 'dashboard',
+      testMatch: 'dashboard.spec.ts',
+      use: { baseURL: process.env.E2E_DASHBOARD_BASE_URL },
+    },
   ],
 });

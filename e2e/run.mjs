@@ -66,6 +66,12 @@ const INSTANCES = [
       link: 'E2E_CONTACT_STATISTICS_WELCOME_LINK',
     },
   },
+  { name: 'reports', env: { url: 'E2E_REPORTS_BASE_URL', link: 'E2E_REPORTS_WELCOME_LINK' } },
+  {
+    name: 'access-review',
+    env: { url: 'E2E_ACCESS_REVIEW_BASE_URL', link: 'E2E_ACCESS_REVIEW_WELCOME_LINK' },
+  },
+  { name: 'dashboard', env: { url: 'E2E_DASHBOARD_BASE_URL', link: 'E2E_DASHBOARD_WELCOME_LINK' } },
 ];
 
 /** The projects named with --project=a or --project a (Playwright's own option); none: all. */

@@ -1503,6 +1503,54 @@ const MATRIX: Record<string, RouteSpec> = {
     request: () => ({ url: '/api/reports/period/export?from=2026-11-01&to=2026-11-30&format=csv' }),
   },
 
+  // --- access review (coordinator and administrators) ------------------------------------
+  'GET /api/access-review/reads': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/access-review/reads?from=2026-11-01&to=2026-11-30' }),
+  },
+  'GET /api/access-review/reads/export': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({
+      url: '/api/access-review/reads/export?from=2026-11-01&to=2026-11-30&format=csv',
+    }),
+  },
+  'GET /api/access-review/patterns': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/access-review/patterns?from=2026-11-01&to=2026-11-30' }),
+  },
+  'GET /api/access-review/patterns/export': {
+    ok: 200,
+    own: MANAGERS,
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({
+      url: '/api/access-review/patterns/export?from=2026-11-01&to=2026-11-30&format=xlsx',
+    }),
+  },
+
+  // --- the coordinator's dashboard (counts and sums; dashboard.read) ---------------------
+  'GET /api/dashboard': {
+    ok: 200,
+    own: roles(F, A, F, F, F),
+    anonymous: U,
+    mfa: M,
+    enrol: M,
+    request: () => ({ url: '/api/dashboard' }),
+  },
+
   // --- contact statistics ---------------------------------------------------------------
   'GET /api/contact-statistics/rounds': {
     ok: 200,

@@ -42,6 +42,8 @@ import { applicationsRoutes } from './modules/applications/applications.routes.j
 import { budgetRoutes } from './modules/budget/budget.routes.js';
 import { contactStatisticsRoutes } from './modules/contact-statistics/contact-statistics.routes.js';
 import { reportsRoutes } from './modules/reports/reports.routes.js';
+import { accessReviewRoutes } from './modules/access-review/access-review.routes.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { auditActor } from './core/audit.js';
 
 export interface BuildOptions {
@@ -296,6 +298,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     budgetRoutes(api, ctx);
     contactStatisticsRoutes(api, ctx);
     reportsRoutes(api, ctx);
+    accessReviewRoutes(api, ctx);
+    dashboardRoutes(api, ctx);
   });
   // Modules that take file bodies get their own scope, so their content-type
   // parsers (octet-stream, CSV) do not open the JSON routes to other bodies.

@@ -1,4 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useT } from './i18n.js';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { queryClient, useSessionQuery } from './session.js';
@@ -54,6 +55,16 @@ import { ReportsPage } from './features/contact-statistics/ReportsPage.js';
 import { ReportPage as ContactStatisticsReportPage } from './features/contact-statistics/ReportPage.js';
 import { RoundsPage } from './features/contact-statistics/RoundsPage.js';
 import { RoundPage } from './features/contact-statistics/RoundPage.js';
+import { AccessReviewPage } from './features/access-review/AccessReviewPage.js';
+
+// The period report is large and seldom opened: loaded when it is first shown.
+const PeriodReportPage = lazy(() =>
+  import('./features/reports/PeriodReportPage.js').then((m) => ({ default: m.PeriodReportPage })),
+);
+// The dashboard's chart too.
+const DashboardPage = lazy(() =>
+  import('./features/dashboard/DashboardPage.js').then((m) => ({ default: m.DashboardPage })),
+);
 
 function NotFoundPage() {
   const t = useT();
@@ -346,6 +357,16 @@ function AppRoutes() {
             }
           />
           <Route
+            path="reports/period"
+            element={
+              <RequirePermission permission="reports.publishable">
+                <Suspense fallback={<Loading />}>
+                  <PeriodReportPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
             path="admin/users"
             element={
               <RequirePermission permission="users.manage">
@@ -366,6 +387,24 @@ function AppRoutes() {
             element={
               <RequirePermission permission="users.manage">
                 <UserPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="dashboard"
+            element={
+              <RequirePermission permission="dashboard.read">
+                <Suspense fallback={<Loading />}>
+                  <DashboardPage />
+                </Suspense>
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="access-review"
+            element={
+              <RequirePermission permission="access_review.read">
+                <AccessReviewPage />
               </RequirePermission>
             }
           />

@@ -49,6 +49,11 @@ function MainNav({ session }: { session: SessionInfo }) {
             {t('web.nav.home')}
           </NavLink>
         </li>
+        {hasPermission(role, 'dashboard.read') ? (
+          <li>
+            <NavLink to="/dashboard">{t('web.nav.dashboard')}</NavLink>
+          </li>
+        ) : null}
         {hasPermission(role, 'cases.read') ? (
           <>
             <li>
@@ -87,6 +92,11 @@ function MainNav({ session }: { session: SessionInfo }) {
             <NavLink to="/contact-statistics">{t('web.nav.contactStatistics')}</NavLink>
           </li>
         ) : null}
+        {hasPermission(role, 'reports.publishable') ? (
+          <li>
+            <NavLink to="/reports/period">{t('web.nav.reports')}</NavLink>
+          </li>
+        ) : null}
         {hasPermission(role, 'organisations.read') ? (
           <>
             <li>
@@ -121,6 +131,11 @@ function MainNav({ session }: { session: SessionInfo }) {
         {hasPermission(role, 'users.manage') ? (
           <li>
             <NavLink to="/admin/users">{t('web.nav.users')}</NavLink>
+          </li>
+        ) : null}
+        {hasPermission(role, 'access_review.read') ? (
+          <li>
+            <NavLink to="/access-review">{t('web.nav.accessReview')}</NavLink>
           </li>
         ) : null}
         {hasPermission(role, 'audit.read') ? (

@@ -359,7 +359,11 @@ async function budgetOf(db: Db | Tx, postId: string): Promise<number> {
 }
 
 /** Balances of a period's posts from the entries dated on or before `date` (through the daily totals). */
-async function balancesOf(db: Db | Tx, periodId: string, date: string): Promise<PostBalance[]> {
+export async function balancesOf(
+  db: Db | Tx,
+  periodId: string,
+  date: string,
+): Promise<PostBalance[]> {
   const [posts, sums] = await Promise.all([
     db
       .selectFrom('budget_posts')
@@ -1235,6 +1239,20 @@ function budgetDate(app: BudgetApplication): string {
   return app.type === 'reflection' || app.type === 'integration'
     ? (app.period_from ?? app.submitted_date)
     : app.submitted_date;
+}
+
+/** The programme's budget period that holds a Stockholm calendar date, if any. */
+export async function periodHolding(db: Db | Tx, date: string) {
+  const programme = await currentProgramme(db);
+  return db
+    .selectFrom('budget_periods')
+    .select(['id', 'name', 'starts_on', 'ends_on', 'status'])
+    .where('programme_id', '=', programme.id)
+    .where('starts_on', '<=', date)
+    .where('ends_on', '>=', date)
+    .orderBy('starts_on')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 async function periodFor(db: Db | Tx, app: BudgetApplication) {

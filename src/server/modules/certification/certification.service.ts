@@ -109,23 +109,35 @@ function toView(actor: Actor, r: Row, services: string[], today: string): Certif
   };
 }
 
+/** The Stockholm calendar date `days` days after `date`. */
+export function dateAfter(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Organisations marked certified whose certification ends on or before `until`
+ * and, when `from` is given, on or after it (left out: those already past their
+ * end date but still marked certified are included), soonest first.
+ */
+export function endingCertifications(db: Db | Tx, until: string, from?: string) {
+  let query = baseQuery(db)
+    .where('c.status', '=', 'certified')
+    .where('c.certified_to', '<=', until);
+  if (from !== undefined) query = query.where('c.certified_to', '>=', from);
+  return query.orderBy('c.certified_to').orderBy('o.name');
+}
+
 export async function listCertifications(
   ctx: AppContext,
   actor: Actor,
   q: { status?: CertificationStatus | undefined; expiringWithinDays?: number | undefined },
 ): Promise<{ items: CertificationView[] }> {
   const today = stockholmDate(ctx.clock.now());
-  let query = baseQuery(ctx.db);
-  if (q.expiringWithinDays !== undefined) {
-    const until = new Date(Date.parse(`${today}T00:00:00Z`) + q.expiringWithinDays * DAY_MS)
-      .toISOString()
-      .slice(0, 10);
-    query = query
-      .where('c.status', '=', 'certified')
-      .where('c.certified_to', '>=', today)
-      .where('c.certified_to', '<=', until);
-  }
-  const rows = await query.orderBy('c.certified_to').orderBy('o.name').execute();
+  const rows = await (
+    q.expiringWithinDays !== undefined
+      ? endingCertifications(ctx.db, dateAfter(today, q.expiringWithinDays), today)
+      : baseQuery(ctx.db).orderBy('c.certified_to').orderBy('o.name')
+  ).execute();
   const services = await servicesOf(
     ctx.db,
     rows.map((r) => r.organisation_id),

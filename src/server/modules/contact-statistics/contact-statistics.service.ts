@@ -56,6 +56,21 @@ const REPORTER_ROLES = ROLES.filter((r) => hasPermission(r, 'contact_statistics.
 
 const today = (ctx: AppContext): string => stockholmDate(ctx.clock.now());
 
+/** The active users who report for these organisations: whom a round's mails go to. */
+async function reportingUsers(db: Db | Tx, organisationIds: readonly string[]) {
+  if (organisationIds.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'locale', 'organisation_id'])
+    .where('organisation_id', 'in', [...organisationIds])
+    .where('role', 'in', REPORTER_ROLES)
+    .where('disabled_at', 'is', null)
+    .orderBy('id')
+    .execute();
+}
+
+const mailLocale = (locale: string): Locale => (isLocale(locale) ? locale : 'sv');
+
 function isReportingOrganisation(o: { type: string; membership: string }): boolean {
   return (
     (REPORTING_TYPES as readonly string[]).includes(o.type) &&
@@ -753,23 +768,15 @@ export async function sendReminders(
       const named = new Set(input.organisationIds);
       chosen = due.filter((o) => named.has(o.id));
     }
-    const ids = chosen.map((o) => o.id);
-    const users =
-      ids.length === 0
-        ? []
-        : await tx
-            .selectFrom('users')
-            .select(['id', 'email', 'locale', 'organisation_id'])
-            .where('organisation_id', 'in', ids)
-            .where('role', 'in', REPORTER_ROLES)
-            .where('disabled_at', 'is', null)
-            .orderBy('id')
-            .execute();
+    const users = await reportingUsers(
+      tx,
+      chosen.map((o) => o.id),
+    );
     const link = `${ctx.config.publicUrl}/contact-statistics`;
     const params = { year: Number(round.year), deadline: round.deadline, link };
     const perOrganisation = new Map<string, number>();
     for (const user of users) {
-      const loc: Locale = isLocale(user.locale) ? user.locale : 'sv';
+      const loc = mailLocale(user.locale);
       await ctx.mail.enqueue(tx, {
         kind: 'contact_statistics.reminder',
         to: user.email,
@@ -817,7 +824,8 @@ export async function sendReminders(
 /**
  * After the deadline, lets one organisation save and submit its report once
  * more. A submitted report goes back to draft (and out of the national table)
- * until the organisation submits it again.
+ * until the organisation submits it again. The organisation's reporting users
+ * are told by mail (year, organisation, link), in the same transaction.
  */
 export async function reopenReport(
   ctx: AppContext,
@@ -832,7 +840,7 @@ export async function reopenReport(
       const round = await roundRow(tx, roundId);
       const org = await tx
         .selectFrom('organisations')
-        .select(['id', 'type', 'membership'])
+        .select(['id', 'name', 'type', 'membership'])
         .where('id', '=', input.organisationId)
         .executeTakeFirst();
       if (!org || !isReportingOrganisation(org))
@@ -880,6 +888,21 @@ export async function reopenReport(
             updated_by: actor.userId,
           })
           .execute();
+      }
+      // A reopened report stays open until the organisation submits it: there is no new date to name.
+      const params = {
+        year: Number(round.year),
+        organisation: org.name,
+        link: `${ctx.config.publicUrl}/contact-statistics`,
+      };
+      for (const user of await reportingUsers(tx, [org.id])) {
+        const loc = mailLocale(user.locale);
+        await ctx.mail.enqueue(tx, {
+          kind: 'contact_statistics.reopened',
+          to: user.email,
+          subject: t(loc, 'mail.contact_statistics_reopened_subject', params),
+          text: t(loc, 'mail.contact_statistics_reopened_body', params),
+        });
       }
       await ctx.audit.append(tx, {
         ...auditActor(actor),

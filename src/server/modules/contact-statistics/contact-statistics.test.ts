@@ -934,9 +934,30 @@ describe(`contact statistics (${TEST_DB})`, () => {
     expect(noOne.json()).toMatchObject({ recipients: 0, organisations: [] });
 
     // The coordinator reopens C's report: C may save and submit once more.
+    const reopenMails = async () =>
+      t.ctx.db
+        .selectFrom('outbox')
+        .select(['to_address', 'subject', 'body_text'])
+        .where('kind', '=', 'contact_statistics.reopened')
+        .orderBy('to_address')
+        .execute();
+    expect(await reopenMails()).toEqual([]);
     const reopened = await as('coordinator', 'POST', `${base()}/reopen`, { organisationId: ngoC });
     expect(reopened.statusCode, reopened.body).toBe(200);
     expect(statusOf(reopened.json() as RoundJson, ngoC)?.status).toBe('reopened');
+    // C's reporting users are told, each in their language: the year, the organisation, the link.
+    const toC = await reopenMails();
+    expect(toC.map((m) => m.to_address)).toEqual([emails.staffC, emails.memberC].sort());
+    const svMail = toC.find((m) => m.to_address === emails.staffC);
+    expect(svMail?.subject).toBe('Kontaktstatistik för 2026: er rapport är öppen igen');
+    expect(svMail?.body_text).toContain('för Föreningen Hamnen igen');
+    expect(svMail?.body_text).toContain(`${ORIGIN}/contact-statistics`);
+    const enMail = toC.find((m) => m.to_address === emails.memberC);
+    expect(enMail?.subject).toBe('Contact statistics for 2026: your report is open again');
+    expect(enMail?.body_text).toBe(
+      'Hello,\n\nThe deadline for the contact statistics for 2026 has passed, but the coordinator has reopened the report of Föreningen Hamnen. You can now change it and submit it again; it stays open until it is submitted.\n\nSign in to Slussa to report:\nhttp://localhost:3000/contact-statistics\n\nSlussa',
+    );
+    // Refused reopenings enqueue nothing.
     const twice = await refused(() =>
       as('coordinator', 'POST', `${base()}/reopen`, { organisationId: ngoC }),
     );
@@ -945,6 +966,11 @@ describe(`contact statistics (${TEST_DB})`, () => {
       as('coordinator', 'POST', `${base()}/reopen`, { organisationId: outsideOrg }),
     );
     expect(fieldCodes(notExpected)).toEqual([['organisationId', 'invalid_value']]);
+    const notCoordinator = await refused(() =>
+      as('staffC', 'POST', `${base()}/reopen`, { organisationId: ngoC }),
+    );
+    expect(notCoordinator.statusCode).toBe(403);
+    expect(await reopenMails()).toEqual(toC);
 
     const view = (await own('staffC')).json() as ReportJson;
     expect(view).toMatchObject({ status: 'reopened', editable: true, version: 3 });
@@ -965,6 +991,9 @@ describe(`contact statistics (${TEST_DB})`, () => {
     // Reopening a submitted report takes it out of the table until it is submitted again.
     const reopenA = await as('coordinator', 'POST', `${base()}/reopen`, { organisationId: ngoA });
     expect(reopenA.statusCode, reopenA.body).toBe(200);
+    expect((await reopenMails()).map((m) => m.to_address)).toEqual(
+      [emails.staffC, emails.memberC, emails.staffA, emails.memberA].sort(),
+    );
     table = await national();
     expect(table.reportingOrganisations).toBe(2);
     expect(sortCells(table.cells)).toEqual(sumCells(B.figures, C.figures));

@@ -9,7 +9,6 @@
  * version (suppression, merged categories, no case code or text in the JSON,
  * CSV, XLSX or PDF), bad input, who may read which version, and the audit trail.
  */
-import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +31,7 @@ import {
   type ProgrammeFixture,
 } from '../../../../test/programme-fixture.js';
 import { createPeriod, postOf, type PeriodJson } from '../../../../test/budget-fixture.js';
+import { pdfText } from '../../../../test/pdf-text.js';
 import { CSV_TYPE, XLSX_TYPE } from '../../core/export.js';
 import type { OneWayReply, PeriodReport, ReportFigure } from './reports.schemas.js';
 import { renderReport } from './reports.export.js';
@@ -56,45 +56,6 @@ const LONG_DESCRIPTION =
   'som står utanför den…';
 const CONDITION_RATIONALE = 'Tillträde med förbehåll om stödsamtal varje vecka.';
 const DEFAULT_RATIONALE = 'Uppfyller kriterierna enligt underlaget.';
-
-/** Windows-1252 between 0x80 and 0x9f (Node's TextDecoder gives C1 controls there); Latin-1 elsewhere. */
-const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-const decoder = {
-  decode: (bytes: Buffer) =>
-    [...bytes]
-      .map((b) => (b >= 0x80 && b <= 0x9f ? (CP1252_HIGH[b - 0x80] ?? '') : String.fromCharCode(b)))
-      .join(''),
-};
-
-/**
- * The text a PDF shows: every content stream (inflated when compressed), each
- * TJ array's hex strings decoded from WinAnsi and joined, one line per TJ.
- */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/<<([^<>]*)>>\s*stream\r?\n/g)) {
-    const start = (m.index ?? 0) + m[0].length;
-    const length = /\/Length (\d+)(?!\s+\d+\s+R)/.exec(m[1] ?? '');
-    const end = length ? start + Number(length[1]) : raw.indexOf('endstream', start);
-    let bytes: Buffer = pdf.subarray(start, end);
-    if ((m[1] ?? '').includes('/FlateDecode')) {
-      try {
-        bytes = inflateSync(bytes);
-      } catch {
-        continue;
-      }
-    }
-    const content = bytes.toString('latin1');
-    for (const tj of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[-\d.\s])*)\]\s*TJ/g))
-      lines.push(
-        [...(tj[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)]
-          .map((h) => decoder.decode(Buffer.from(h[1] ?? '', 'hex')))
-          .join(''),
-      );
-  }
-  return lines.join('\n');
-}
 
 /** Every cell of every sheet as text, row by row (cells joined by tabs). */
 async function workbookText(bytes: Buffer): Promise<{ sheets: string[]; rows: string[][] }> {

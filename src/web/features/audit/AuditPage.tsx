@@ -89,6 +89,7 @@ const KNOWN_ACTIONS = [
   'contact_statistics.round_opened',
   'contact_statistics.submissions_read',
   'contact_statistics.submitted',
+  'dashboard.read',
   'decision.approval_refused',
   'decision.approved',
   'directory.exported',
@@ -146,6 +147,7 @@ const OBJECT_TYPES = [
   'contact_stat_round',
   'contact_stat_report',
   'period_report',
+  'dashboard',
 ] as const;
 
 function VerifyChain() {

@@ -106,6 +106,20 @@ function ExpiringCertifications() {
   );
 }
 
+/** For the coordinator: the way to the dashboard, first on the page. */
+function DashboardLink() {
+  const t = useT();
+  return (
+    <Section title={t('web.home.dashboard.heading')}>
+      <p>
+        <Link to="/dashboard" className="button">
+          {t('web.home.dashboard.link')}
+        </Link>
+      </p>
+    </Section>
+  );
+}
+
 /** Colleagues in one's own organisation (for roles that may see them). */
 function Colleagues({ organisationId }: { organisationId: string }) {
   const t = useT();
@@ -200,6 +214,7 @@ export function HomePage() {
       <p className="lead">{t('web.home.welcome', { name: session.user.name })}</p>
       {home.isPending ? <Loading /> : null}
       {home.isError ? <ErrorState error={home.error} onRetry={() => void home.refetch()} /> : null}
+      {hasPermission(session.user.role, 'dashboard.read') ? <DashboardLink /> : null}
       {hasPermission(session.user.role, 'organisations.read') ? <WhoCanHelpQuick /> : null}
       {hasPermission(session.user.role, 'certification.manage') ? <ExpiringCertifications /> : null}
       {home.data?.admin ? <AdminOverview counts={home.data.admin} /> : null}

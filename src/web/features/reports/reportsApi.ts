@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type * as schemas from '../../../server/modules/reports/reports.schemas.js';
+import { request, withQuery } from '../../api.js';
+
+/*
+ * The period report's part of the API, with types from the server's zod
+ * schemas. The query carries only the range, the version and the threshold:
+ * nothing personal goes into an address.
+ */
+
+export type PeriodReport = z.infer<typeof schemas.periodReportReply>;
+export type ReportVersion = PeriodReport['version'];
+export type ReportFigure = z.infer<typeof schemas.figure>;
+export type OneWayTable = z.infer<typeof schemas.oneWayTable>;
+export type TwoWayTable = z.infer<typeof schemas.twoWayTable>;
+export type TextRef = z.infer<typeof schemas.textRef>;
+export type DecisionNote = z.infer<typeof schemas.decisionNote>;
+export type PeriodFunds = z.infer<typeof schemas.periodFunds>;
+export type PostFunds = z.infer<typeof schemas.postFunds>;
+export type ExportFormat = (typeof schemas.EXPORT_FORMATS)[number];
+
+/** What the report is asked for, as the address keeps it (the threshold as typed). */
+export interface ReportChoice {
+  from: string;
+  to: string;
+  version: ReportVersion;
+  /** Publishable only; left out: the server's default. */
+  threshold?: string | undefined;
+}
+
+function query(choice: ReportChoice): Record<string, string | undefined> {
+  return {
+    from: choice.from,
+    to: choice.to,
+    version: choice.version,
+    threshold: choice.version === 'publishable' ? choice.threshold : undefined,
+  };
+}
+
+export const reportsApi = {
+  period: (choice: ReportChoice) =>
+    request<PeriodReport>('GET', withQuery('/api/reports/period', query(choice))),
+};
+
+/** The report as a file (a plain link, so the browser saves it with the session). */
+export const periodDownload = (choice: ReportChoice, format: ExportFormat) =>
+  withQuery('/api/reports/period/export', { ...query(choice), format });
+
+export const reportsKeys = {
+  all: ['reports'] as const,
+  period: (choice: ReportChoice) =>
+    [
+      'reports',
+      'period',
+      choice.from,
+      choice.to,
+      choice.version,
+      choice.version === 'publishable' ? (choice.threshold ?? '') : '',
+    ] as const,
+};
