@@ -5,7 +5,6 @@
  * the result, the date filter reads the ledger up to a day, and unknown
  * periods, other roles and bad formats are refused with nothing changed.
  */
-import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +34,7 @@ import { newId } from '../../core/ids.js';
 import { t as translate, type Locale } from '../../core/i18n.js';
 import { XLSX_TYPE } from '../../core/export.js';
 import { formatAmount, reportPdf, type FunderReport } from './budget.report.js';
+import { pdfText } from '../../../../test/pdf-text.js';
 
 const IGNORE = ['sessions.last_seen_at', 'audit_events', 'audit_head'];
 const DAY = 86_400_000;
@@ -45,37 +45,6 @@ const PAID = 4_000_000;
 const MOVED = 1_000_000;
 
 const k = (locale: Locale, key: string) => translate(locale, `budget.report.${key}`);
-
-/**
- * The text a PDF shows: every content stream (inflated when compressed), each
- * TJ array's hex strings decoded from WinAnsi and joined, one line per TJ.
- */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  const decoder = new TextDecoder('windows-1252');
-  for (const m of raw.matchAll(/<<([^<>]*)>>\s*stream\r?\n/g)) {
-    const start = (m.index ?? 0) + m[0].length;
-    const length = /\/Length (\d+)(?!\s+\d+\s+R)/.exec(m[1] ?? '');
-    const end = length ? start + Number(length[1]) : raw.indexOf('endstream', start);
-    let bytes: Buffer = pdf.subarray(start, end);
-    if ((m[1] ?? '').includes('/FlateDecode')) {
-      try {
-        bytes = inflateSync(bytes);
-      } catch {
-        continue;
-      }
-    }
-    const content = bytes.toString('latin1');
-    for (const tj of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[-\d.\s])*)\]\s*TJ/g))
-      lines.push(
-        [...(tj[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)]
-          .map((h) => decoder.decode(Buffer.from(h[1] ?? '', 'hex')))
-          .join(''),
-      );
-  }
-  return lines.join('\n');
-}
 
 /** The worksheet's rows as arrays of cell values (column A first). */
 function sheetRows(sheet: ExcelJS.Worksheet): unknown[][] {

@@ -12,7 +12,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { inflateSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import {
   call,
@@ -33,6 +32,7 @@ import { EXPLOITATION_FORMS, GENDERS } from '../../core/reference.js';
 import { protect } from '../statistics/disclosure.js';
 import { AGE_GROUPS, CERTAINTIES } from './contact-statistics.schemas.js';
 import { internalTables, publishableTables } from './contact-statistics.publish.js';
+import { pdfText } from '../../../../test/pdf-text.js';
 
 const IGNORE = ['sessions.last_seen_at', 'audit_events', 'audit_head'];
 const DAY = 86_400_000;
@@ -271,49 +271,6 @@ function checkPublishable(
   const shared = (x: SummaryJson) => [...x.rows.map((r) => r.total), x.total];
   const open = published.filter((x) => !x.withheld);
   for (const x of open) expect(shared(x)).toEqual(shared(open[0] ?? x));
-}
-
-/** Windows-1252 bytes 0x80–0x9f (Node's TextDecoder may read them as Latin-1 control characters). */
-const WIN_ANSI_HIGH: Record<number, string> = {
-  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ',
-  0x89: '‰', 0x8a: 'Š', 0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“',
-  0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›',
-  0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
-}; // prettier-ignore
-
-function decodeWinAnsi(bytes: Buffer): string {
-  return [...bytes].map((b) => WIN_ANSI_HIGH[b] ?? String.fromCharCode(b)).join('');
-}
-
-/**
- * The text a PDF shows: every content stream (inflated when compressed), each
- * TJ array's hex strings decoded from WinAnsi and joined, one line per TJ.
- */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  const decoder = { decode: decodeWinAnsi };
-  for (const m of raw.matchAll(/<<([^<>]*)>>\s*stream\r?\n/g)) {
-    const start = (m.index ?? 0) + m[0].length;
-    const length = /\/Length (\d+)(?!\s+\d+\s+R)/.exec(m[1] ?? '');
-    const end = length ? start + Number(length[1]) : raw.indexOf('endstream', start);
-    let bytes: Buffer = pdf.subarray(start, end);
-    if ((m[1] ?? '').includes('/FlateDecode')) {
-      try {
-        bytes = inflateSync(bytes);
-      } catch {
-        continue;
-      }
-    }
-    const content = bytes.toString('latin1');
-    for (const tj of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[-\d.\s])*)\]\s*TJ/g))
-      lines.push(
-        [...(tj[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)]
-          .map((h) => decoder.decode(Buffer.from(h[1] ?? '', 'hex')))
-          .join(''),
-      );
-  }
-  return lines.join('\n');
 }
 
 describe(`contact statistics (${TEST_DB})`, () => {
