@@ -68,6 +68,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await handle.close();
         const a = new pg.Client({ connectionString: adminUrl });
         await a.connect();
+        // pg's pool.end() resolves before its sockets have closed: let them go
+        // rather than have the forced drop kill them (an error nobody listens to).
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await a.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (rows[0]?.n === 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
         await a.query(`drop database if exists ${name} with (force)`);
         await a.end();
         fs.rmSync(dataDir, { recursive: true, force: true });

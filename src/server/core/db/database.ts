@@ -2,19 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDatabase,
-  type SqliteDialectConfig,
-  type Transaction,
-} from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { DialectName } from './dialect.js';
+import { GroupCommitSqliteDialect } from './group-commit.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -24,6 +15,8 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Where the SQLite file lives (undefined on PostgreSQL). */
   sqlitePath: string | undefined;
+  /** SQLite: commits made and units of work they carried (group commit). */
+  commitStats?: { readonly commits: number; readonly units: number };
   close(): Promise<void>;
 }
 
@@ -63,63 +56,19 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   sqlite.function('slussa_fold', { deterministic: true }, (v: unknown) =>
     typeof v === 'string' ? v.toLocaleLowerCase('sv') : v,
   );
-  const db = new Kysely<Database>({
-    dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }),
-  });
+  // Group commit: the requests of one turn of the event loop share one fsync (group-commit.ts).
+  const dialect = new GroupCommitSqliteDialect(sqlite, statementCache(sqlite));
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     dialect: 'sqlite',
     sqlitePath: file,
+    commitStats: dialect.driver.stats,
     close: async () => {
       await db.destroy();
       release();
     },
   };
-}
-
-/**
- * A first-come, first-served lock. Kysely's SQLite driver guards its one
- * connection with a lock that wakes every waiter on each release: with a few
- * hundred requests in flight that costs more than the queries and lets some
- * requests wait far longer than others (bench/README.md, Mixed load).
- */
-class FifoLock {
-  private busy = false;
-  private readonly waiting: Array<() => void> = [];
-  lock(): Promise<void> {
-    if (!this.busy) {
-      this.busy = true;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  unlock(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.busy = false;
-  }
-}
-
-/** Kysely's SQLite driver behind a FIFO lock, so its own lock never has more than one waiter. */
-class FifoSqliteDriver extends SqliteDriver {
-  private readonly fifo = new FifoLock();
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    await this.fifo.lock();
-    return super.acquireConnection();
-  }
-  override async releaseConnection(): Promise<void> {
-    await super.releaseConnection();
-    this.fifo.unlock();
-  }
-}
-
-class FifoSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
-    super(sqliteConfig);
-  }
-  override createDriver(): Driver {
-    return new FifoSqliteDriver(this.sqliteConfig);
-  }
 }
 
 /**
@@ -162,18 +111,15 @@ function isAlive(pid: number): boolean {
  * than running a point query. Statements are reused per SQL text (a prepared
  * statement can be run again with new parameters), in a bounded cache.
  */
-function withStatementCache(sqlite: SQLite.Database, max = 1000): SqliteDatabase {
+function statementCache(sqlite: SQLite.Database, max = 1000): (sql: string) => SQLite.Statement {
   const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare: (sql: string) => {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = sqlite.prepare(sql);
-        if (cache.size >= max) cache.clear();
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    },
+  return (sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = sqlite.prepare(sql);
+      if (cache.size >= max) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
   };
 }
