@@ -138,6 +138,18 @@ describe(`transactions under concurrency (${TEST_DB})`, () => {
     expect(await committedIds()).toHaveLength(50);
   });
 
+  it('answers a read that found nothing uncommitted without waiting for a commit', async () => {
+    await db.transaction().execute((tx) => insert(tx, 1));
+    const stats = t.handle.commitStats!;
+    const before = stats.commits;
+    const rows = await sql<{ id: number }>`select id from gc_probe`.execute(db);
+    expect(rows.rows.map((r) => r.id)).toEqual([1]);
+    // The read's own (read-only) batch commits after it has answered.
+    expect(stats.commits).toBe(before);
+    await new Promise((r) => setImmediate(r));
+    expect(stats.commits).toBe(before + 1);
+  });
+
   it('runs a pragma that refuses transactions between batches, and keeps what came before', async () => {
     const write = db.transaction().execute((tx) => insert(tx, 1));
     const pragma = sql`pragma synchronous = full`.execute(db);

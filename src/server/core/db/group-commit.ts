@@ -121,6 +121,7 @@ export class GroupCommitSqliteDriver implements Driver {
 
   private execute<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> {
     const stmt = this.prepare(sql);
+    if (!stmt.readonly && this.batch) this.batch.dirty = true;
     if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
     const { changes, lastInsertRowid } = stmt.run(parameters);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
@@ -145,9 +146,12 @@ export class GroupCommitSqliteDriver implements Driver {
         }
       });
     }
+    // What a use read while nothing in the batch had been written yet was
+    // committed already: it need not wait. A batch that a failed statement
+    // ended is already settled (rejected).
+    const mustWait = batch?.dirty === true;
     this.lock.unlock();
-    // A batch that a failed statement ended is already settled (rejected).
-    if (batch) await batch.done;
+    if (batch && mustWait) await batch.done;
   }
 
   /** Commits the open batch; the caller holds the lock. */
@@ -192,6 +196,8 @@ const OUTSIDE_TRANSACTION = /^\s*(pragma|vacuum)\b/i;
 
 /** One shared transaction and everyone waiting for its commit. */
 class Batch {
+  /** Something in it has been written (or may have been): its readers wait for the commit. */
+  dirty = false;
   readonly done: Promise<void>;
   private resolve!: () => void;
   private reject!: (err: unknown) => void;
