@@ -8,7 +8,8 @@
 // contact statistics from a few hundred organisations straight into its
 // SQLite file, starts it again and measures, as the coordinator, one request
 // at a time:
-// - GET /api/reports/period for a year and for a month, internal and publishable;
+// - GET /api/reports/period for a year and for a month, internal and publishable
+//   (the internal one with its first page of decision notes, the route's default);
 // - GET /api/contact-statistics/rounds/:id/national, internal and publishable;
 // each against the raw SQL aggregate of the same figures, timed in this
 // process with better-sqlite3 on the same file (p95 against p95), after
@@ -349,6 +350,7 @@ export async function runReports({
         bytes: p.bytes,
         figuresChecked: found.length === 0,
         decisionNotes: p.body.applications?.notes?.length,
+        decisionNotesTotal: p.body.applications?.notesPaging?.total,
         ledgerLines: p.body.funds?.periods
           ?.flatMap((/** @type {any} */ x) => x.posts)
           .reduce((/** @type {number} */ n, /** @type {any} */ x) => n + (x.lines?.length ?? 0), 0),
@@ -678,7 +680,7 @@ export async function runReports({
       const a = answers[k];
       const extra = [
         a.decisionNotes !== undefined && a.decisionNotes !== null
-          ? `${fmt(a.decisionNotes, 0)} decision notes`
+          ? `${fmt(a.decisionNotes, 0)} of ${fmt(a.decisionNotesTotal ?? 0, 0)} decision notes (a page)`
           : '',
         a.ledgerLines ? `${fmt(a.ledgerLines, 0)} ledger lines` : '',
         a.persons !== undefined ? `${fmt(a.persons, 0)} persons admitted` : '',

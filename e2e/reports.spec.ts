@@ -19,10 +19,12 @@ import {
  * the coordinator plans a budget period, moves money between posts and
  * decides four of the applications (three granted, one denied). The
  * coordinator then opens the period report: the internal version shows the
- * figures and the denied decision's case code; the publishable version (chosen
- * with the keyboard only) has no case code and hides the small counts; a
- * threshold of 3 publishes the three women; a threshold below 3 and a reversed
- * range get the server's messages; a range without data shows the empty state.
+ * figures and the denied decision's case code, its notes a page at a time; the
+ * publishable version (chosen with the keyboard only) has no case code and
+ * hides the small counts; a threshold of 3 publishes the three women; a
+ * threshold below 3 and a reversed range get the server's messages; a range
+ * without data shows the empty state. A page of notes past the last (from an
+ * address) says so and its Previous button leads back, with the keyboard.
  * The XLSX and PDF files of both versions open and hold the figures. The
  * member sees only the publishable version, and an address asking for the
  * internal one is refused with a message. axe checks every state; no CSP
@@ -364,6 +366,11 @@ test('the coordinator opens the period report: the internal version with its fig
   await expect(denied).toContainText(DENIAL);
   for (const name of ['P1', 'P2', 'P3']) await expect(notes).toContainText(codes[name] ?? '');
   await expect(notes).not.toContainText(codes.P5 ?? '');
+  // The notes come a page at a time: the four fit on the first, so neither button leads anywhere.
+  const pager = page.getByRole('navigation', { name: 'Sidor med beslut' });
+  await expect(pager).toContainText('Beslut 1–4 av 4');
+  await expect(pager.getByRole('button', { name: 'Föregående sida med beslut' })).toBeDisabled();
+  await expect(pager.getByRole('button', { name: 'Nästa sida med beslut' })).toBeDisabled();
 
   const gender = page.getByRole('table', { name: 'Kön', exact: true });
   await expect(row(gender, 'Kvinna').getByRole('cell')).toHaveText(['3', /^100\s?%$/]);
@@ -487,8 +494,26 @@ test('the files of both versions open and hold the figures', async () => {
   const from = `${isoDay(0).slice(0, 4)}-01-01`;
   const to = isoDay(0);
 
-  await page.goto(`/reports/period?from=${from}&to=${to}&version=internal`);
+  // A page of notes past the last one (from an address): said so, and Previous leads back.
+  await page.goto(`/reports/period?from=${from}&to=${to}&version=internal&notesPage=2`);
+  const pager = page.getByRole('navigation', { name: 'Sidor med beslut' });
+  await expect(pager).toContainText('Det finns ingen sida 2 med beslut (den sista är sida 1).');
+  await expect(page.getByRole('table', { name: 'Beslut med anteckningar' })).toHaveCount(0);
+  await expect(pager.getByRole('button', { name: 'Nästa sida med beslut' })).toBeDisabled();
+  const previous = pager.getByRole('button', { name: 'Föregående sida med beslut' });
+  await expect(previous).toBeEnabled();
+  await expectAccessible(page, 'period report, a page of notes past the last');
+  await previous.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).not.toHaveURL(/notesPage=/);
+  await expect(pager).toContainText('Beslut 1–4 av 4');
   await expect(page.getByRole('table', { name: 'Beslut med anteckningar' })).toBeVisible();
+  await expect(pager.getByRole('button', { name: 'Nästa sida med beslut' })).toBeDisabled();
+  await expect(previous).toBeDisabled();
+
+  await page.goto(`/reports/period?from=${from}&to=${to}&version=internal&notesPage=2`);
+  await expect(pager).toContainText('Det finns ingen sida 2');
+  // The files hold every note: their links carry no page (checked in download()).
   const internalGroup = 'Ladda ned den interna versionen';
   const xlsx = await workbookRows(await download(page, internalGroup, 'Exportera Excel (XLSX)'));
   expect(xlsx.some((r) => r.startsWith('Kvinna\t3\t100'))).toBe(true);

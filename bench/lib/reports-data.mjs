@@ -260,6 +260,7 @@ export async function reportVocabulary() {
     worldRegions: /** @type {string[]} */ ([...regions.WORLD_REGIONS]),
     regionByCountry: /** @type {Record<string, string>} */ (regions.REGION_BY_COUNTRY),
     maxLinesPerPost: /** @type {number} */ (schemas.MAX_LINES_PER_POST),
+    notesPageSize: /** @type {number} */ (schemas.NOTES_PAGE_SIZE),
     dayStartUtc: /** @type {(date: string, days?: number) => string} */ (time.stockholmDayStartUtc),
   };
 }
@@ -272,8 +273,8 @@ const GRANTING = ['granted', 'partially_granted', 'granted_with_condition'];
  * over the same rows, written by hand for SQLite. The admitted persons are
  * selected once (a materialised CTE) and every background table is one
  * grouped branch of a single statement; the internal version adds the rows it
- * lists (the decision notes and each post's ledger lines, as stored: the raw
- * side decrypts nothing).
+ * lists (the first page of decision notes, as the route reads it by default,
+ * and each post's ledger lines, as stored: the raw side decrypts nothing).
  *
  * @param {Vocabulary} v
  * @param {{ from: string, to: string }} range
@@ -387,8 +388,8 @@ export function periodReportSql(v, { from, to }, version, postIds) {
       name: 'notes',
       sql: `select k.id, k.outcome, d.grounds, d.rationale_enc, d.supersedes_id, k.type, c.code, k.final_at
             from (${counted}) k join decisions d on d.id = k.id left join cases c on c.id = k.case_id
-            order by k.final_at, k.id`,
-      params: countedParams,
+            order by k.final_at, k.id limit ? offset ?`,
+      params: [...countedParams, v.notesPageSize, 0],
     });
     out.push({
       name: 'grounds',
@@ -637,10 +638,26 @@ export function checkPeriodReport(v, report, raw, version) {
   if (app.decided.total.state === 'published' && app.decided.total.count !== decidedTotal)
     problems.push(`decided total: ${app.decided.total.count}, raw SQL ${decidedTotal}`);
   if (internal) {
-    const notes = raw.notes?.length ?? 0;
-    if (app.notes?.length !== notes)
-      problems.push(`decision notes: ${app.notes?.length}, raw SQL ${notes} decisions`);
-  } else if (app.notes !== null) problems.push('decision notes in the publishable version');
+    // The route's first page of notes (its default): the paging counts every counted
+    // decision, and the page holds the raw SQL's page, the same cases in the same order.
+    const paging = app.notesPaging;
+    if (paging?.total !== decidedTotal)
+      problems.push(
+        `decision notes: paging total ${paging?.total}, raw SQL ${decidedTotal} decisions`,
+      );
+    const onPage = Math.min(v.notesPageSize, decidedTotal);
+    if (app.notes?.length !== onPage)
+      problems.push(`decision notes: ${app.notes?.length} on the first page, want ${onPage}`);
+    const rawPage = /** @type {Array<{ code: string | null }>} */ (raw.notes ?? []);
+    if (rawPage.length !== onPage)
+      problems.push(`decision notes: raw SQL page of ${rawPage.length}, want ${onPage}`);
+    const differ = rawPage.findIndex((r, i) => app.notes?.[i]?.caseCode !== r.code);
+    if (differ >= 0)
+      problems.push(
+        `decision note ${differ + 1}: case ${app.notes?.[differ]?.caseCode}, raw SQL ${rawPage[differ]?.code}`,
+      );
+  } else if (app.notes !== null || app.notesPaging !== null)
+    problems.push('decision notes in the publishable version');
 
   // Funds: per post, the sums by kind before and during the range (budget.service's formulas).
   /** @param {any[]} rows */

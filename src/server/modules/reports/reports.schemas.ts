@@ -7,8 +7,9 @@ import { ENTRY_KINDS, POST_KINDS } from '../budget/budget.schemas.js';
  * The period report (domain.md §3, Period reports): applications per type,
  * funds per post and the background of the persons admitted, for any range of
  * days, in two versions. `internal` has full counts, case codes, decision
- * grounds and short descriptions, and the ledger's lines (the coordinator
- * only); `publishable` has its statistical tables through disclosure control
+ * grounds and short descriptions (the JSON a page of decision notes at a time,
+ * the files every note), and the ledger's lines (the coordinator only);
+ * `publishable` has its statistical tables through disclosure control
  * (statistics/disclosure.ts), money as sums per post, and no case code or
  * free text anywhere.
  */
@@ -37,7 +38,15 @@ export const MAX_LINES_PER_POST = 10_000;
 /** The rationale of a decision, shortened to this many characters, is the notes' short description. */
 export const DESCRIPTION_LENGTH = 200;
 
-export const periodQuery = z.strictObject({
+/** Decision notes per page of the JSON reply (internal version), unless the query asks for another size. */
+export const NOTES_PAGE_SIZE = 100;
+/** The largest page of decision notes a query may ask for. */
+export const MAX_NOTES_PAGE_SIZE = 500;
+/** The highest page number accepted: far past any range's decisions, and the SQL offset stays small. */
+export const MAX_NOTES_PAGE = 1_000_000;
+
+/** What every form of the report is asked with: the range, the version and the threshold. */
+const reportQuery = z.strictObject({
   from: isoDate,
   to: isoDate,
   /** Left out: the publishable version (deny by default). */
@@ -45,9 +54,18 @@ export const periodQuery = z.strictObject({
   /** The publication threshold (default 11, at least 3); the internal version validates it and does not use it. */
   threshold: z.coerce.number().int().max(1_000_000).optional(),
 });
+export type ReportQuery = z.infer<typeof reportQuery>;
+
+export const periodQuery = reportQuery.extend({
+  /** The page of decision notes (internal version), from 1; a page past the last one has no notes. */
+  notesPage: z.coerce.number().int().min(1).max(MAX_NOTES_PAGE).default(1),
+  /** Decision notes per page. */
+  notesPageSize: z.coerce.number().int().min(1).max(MAX_NOTES_PAGE_SIZE).default(NOTES_PAGE_SIZE),
+});
 export type PeriodQuery = z.infer<typeof periodQuery>;
 
-export const exportQuery = periodQuery.extend({ format: z.enum(EXPORT_FORMATS) });
+/** The files list every decision note (they go to the funder): no paging here. */
+export const exportQuery = reportQuery.extend({ format: z.enum(EXPORT_FORMATS) });
 export type ExportQuery = z.infer<typeof exportQuery>;
 
 /* ---------- the reply ---------- */
@@ -130,6 +148,19 @@ export const decisionNote = z.object({
 });
 export type DecisionNote = z.infer<typeof decisionNote>;
 
+/** Where a page of decision notes is in the whole list. */
+export const notesPaging = z.object({
+  /** From 1; past the last page the notes are empty. */
+  page: z.number().int(),
+  /** Notes per page (as asked; for the exported files, every note on one page). */
+  pageSize: z.number().int(),
+  /** Every decision counted in the range: equals the `decided` table's total. */
+  total: z.number().int(),
+  /** Pages of `pageSize` that hold `total` (0 when there is no decision). */
+  pageCount: z.number().int(),
+});
+export type NotesPaging = z.infer<typeof notesPaging>;
+
 const ore = z.number().int();
 
 /** A ledger line dated in the range (internal version); payouts leave the remaining funds as they are. */
@@ -200,8 +231,14 @@ export const periodReportReply = z.object({
     decided: twoWayTable,
     /** Open at the end of the range, per type. */
     underProcessing: oneWayTable,
-    /** Internal version: one row per decision counted in `decided`; null in the publishable version. */
+    /**
+     * Internal version: one row per decision counted in `decided`, a page of
+     * them (see `notesPaging`; the exported files list them all), in the order
+     * they became final; null in the publishable version.
+     */
     notes: z.array(decisionNote).nullable(),
+    /** Internal version: which page `notes` is; null in the publishable version. */
+    notesPaging: notesPaging.nullable(),
   }),
   funds: z.object({
     /** Budget periods overlapping the range, in date order. */

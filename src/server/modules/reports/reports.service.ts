@@ -38,11 +38,13 @@ import {
   type DecisionNote,
   type ExportQuery,
   type LedgerLine,
+  type NotesPaging,
   type OneWayReply,
   type PeriodFunds,
   type PeriodQuery,
   type PeriodReport,
   type ReportFigure,
+  type ReportQuery,
   type ReportOutcome,
   type ReportVersion,
   type TextRef,
@@ -73,6 +75,11 @@ import { contentTypeOf, renderReport, reportFileName } from './reports.export.js
  * - Funds: the budget periods overlapping the range and their posts; what was
  *   brought forward at the start (every entry dated before it), the entries
  *   dated in the range, and what remains at the end.
+ * - Decision notes (internal): one row per counted decision, in the order they
+ *   became final. The JSON route reads one page of them (LIMIT/OFFSET in SQL,
+ *   so only that page is decrypted; a year can hold over 100,000); its total
+ *   is the `decided` table's, with no extra query. The exported files, which
+ *   go to the funder, list every note.
  *
  * The publishable version passes every statistical table through disclosure
  * control (`protect`), with nationality and country of exploitation merged to
@@ -112,7 +119,7 @@ const note = (key: string, params: Record<string, string | number> = {}): TextRe
  * Checks what the schema cannot: the order and length of the range and the
  * threshold (every problem at once). Throws the validation error; reads nothing.
  */
-export function checkQuery(query: PeriodQuery): { range: Range; threshold: number } {
+export function checkQuery(query: ReportQuery): { range: Range; threshold: number } {
   const fields: FieldError[] = [];
   if (query.to < query.from) fields.push({ path: 'to', code: 'date_order' });
   else if (inclusiveDays(query.from, query.to) > MAX_RANGE_DAYS)
@@ -269,32 +276,39 @@ export function shortDescription(text: string): string {
   return `${cut.trimEnd()}…`;
 }
 
+/**
+ * The counted decisions as notes, in the order they became final; with `page`,
+ * only those rows are read and decrypted.
+ */
 async function decisionNotes(
   ctx: AppContext,
   db: Db,
   range: Range,
   locale: Locale,
+  page?: { limit: number; offset: number },
 ): Promise<DecisionNote[]> {
-  const [rows, grounds] = await Promise.all([
-    countedDecisions(db, range)
-      .leftJoin('cases as c', 'c.id', 'a.case_id')
-      .select([
-        'd.id',
-        'd.outcome',
-        'd.grounds',
-        'd.rationale_enc',
-        'd.supersedes_id',
-        'a.type',
-        'c.code',
-        finalAt('d').as('final_at'),
-      ])
-      .orderBy(finalAt('d'))
-      .orderBy('d.id')
-      .execute(),
+  let rows = countedDecisions(db, range)
+    .leftJoin('cases as c', 'c.id', 'a.case_id')
+    .select([
+      'd.id',
+      'd.outcome',
+      'd.grounds',
+      'd.rationale_enc',
+      'd.supersedes_id',
+      'a.type',
+      'c.code',
+      finalAt('d').as('final_at'),
+    ])
+    .orderBy(finalAt('d'))
+    // The id makes the order total, so that the pages join up without a gap or a repeat.
+    .orderBy('d.id');
+  if (page) rows = rows.limit(page.limit).offset(page.offset);
+  const [read, grounds] = await Promise.all([
+    rows.execute(),
     db.selectFrom('decision_grounds').select(['code', 'name_sv', 'name_en']).execute(),
   ]);
   const nameOf = new Map(grounds.map((g) => [g.code, locale === 'sv' ? g.name_sv : g.name_en]));
-  return rows.map((r) => {
+  return read.map((r) => {
     const codes = JSON.parse(r.grounds) as string[];
     return {
       decidedOn: stockholmDate(new Date(r.final_at)),
@@ -893,6 +907,20 @@ function backgroundTables(
 
 /* ---------- the report ---------- */
 
+/** Which decision notes the internal version holds: a page (the JSON route) or all of them (the files). */
+export type NotesChoice = { page: number; pageSize: number } | 'all';
+
+/** The notes to read for a choice, given how many decisions are counted. */
+function notesPagingOf(choice: NotesChoice, total: number): NotesPaging {
+  if (choice === 'all') return { page: 1, pageSize: total, total, pageCount: total > 0 ? 1 : 0 };
+  return {
+    page: choice.page,
+    pageSize: choice.pageSize,
+    total,
+    pageCount: Math.ceil(total / choice.pageSize),
+  };
+}
+
 /** Builds the report (reads only, in one snapshot); checks nothing about who asks. */
 export async function buildPeriodReport(
   ctx: AppContext,
@@ -900,6 +928,7 @@ export async function buildPeriodReport(
   version: ReportVersion,
   threshold: number,
   locale: Locale,
+  notesChoice: NotesChoice,
 ): Promise<PeriodReport> {
   const generatedAt = ctx.clock.now().toISOString();
   return ctx.db
@@ -908,7 +937,23 @@ export async function buildPeriodReport(
     .execute(async (tx) => {
       const db: Db = tx;
       const apps = await applicationFigures(db, range);
-      const notes = version === 'internal' ? await decisionNotes(ctx, db, range, locale) : null;
+      // One note per counted decision: their number is the decided table's total.
+      const counted = sum(apps.decided.map(sum));
+      let notes: DecisionNote[] | null = null;
+      let notesPaging: NotesPaging | null = null;
+      if (version === 'internal') {
+        notesPaging = notesPagingOf(notesChoice, counted);
+        const offset = (notesPaging.page - 1) * notesPaging.pageSize;
+        notes =
+          notesChoice === 'all'
+            ? await decisionNotes(ctx, db, range, locale)
+            : offset >= counted
+              ? [] // past the last page: nothing to read
+              : await decisionNotes(ctx, db, range, locale, {
+                  limit: notesPaging.pageSize,
+                  offset,
+                });
+      }
       const funds = await fundFigures(db, range, version);
       const background = backgroundTables(
         await backgroundCounts(ctx, db, range),
@@ -922,7 +967,7 @@ export async function buildPeriodReport(
         counts: apps.decided,
         rowTotals: apps.decided.map(sum),
         columnTotals: REPORT_OUTCOMES.map((_, j) => sum(apps.decided.map((r) => r[j] ?? 0))),
-        total: sum(apps.decided.map(sum)),
+        total: counted,
       };
       const received = oneWay('applicationType', APPLICATION_TYPES, apps.received);
       const open = oneWay('applicationType', APPLICATION_TYPES, apps.open);
@@ -945,6 +990,7 @@ export async function buildPeriodReport(
             ? internalOneWay(open, text('underProcessing'))
             : publishedOneWay(open, threshold, text('underProcessing')),
           notes,
+          notesPaging,
         },
         funds: {
           periods: funds,
@@ -967,7 +1013,10 @@ export async function periodReport(
 ): Promise<PeriodReport> {
   const { range, threshold } = checkQuery(query);
   await assertMayRead(ctx, actor, query.version, requestId);
-  const report = await buildPeriodReport(ctx, range, query.version, threshold, locale);
+  const report = await buildPeriodReport(ctx, range, query.version, threshold, locale, {
+    page: query.notesPage,
+    pageSize: query.notesPageSize,
+  });
   await ctx.audit.record({
     ...auditActor(actor),
     action: 'reports.period_read',
@@ -991,7 +1040,8 @@ export async function exportPeriodReport(
 ): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
   const { range, threshold } = checkQuery(query);
   await assertMayRead(ctx, actor, query.version, requestId);
-  const report = await buildPeriodReport(ctx, range, query.version, threshold, locale);
+  // The files go to the funder: every decision note, not a page.
+  const report = await buildPeriodReport(ctx, range, query.version, threshold, locale, 'all');
   const bytes = await renderReport(report, query.format, locale);
   await ctx.audit.record({
     ...auditActor(actor),

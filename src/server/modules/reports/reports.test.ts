@@ -33,7 +33,7 @@ import {
 import { createPeriod, postOf, type PeriodJson } from '../../../../test/budget-fixture.js';
 import { pdfText } from '../../../../test/pdf-text.js';
 import { CSV_TYPE, XLSX_TYPE } from '../../core/export.js';
-import type { OneWayReply, PeriodReport, ReportFigure } from './reports.schemas.js';
+import type { DecisionNote, OneWayReply, PeriodReport, ReportFigure } from './reports.schemas.js';
 import { renderReport } from './reports.export.js';
 
 const IGNORE = ['sessions.last_seen_at', 'audit_events', 'audit_head'];
@@ -505,6 +505,77 @@ describe(`the period report (${TEST_DB})`, () => {
     ]);
   });
 
+  it('pages the decision notes of the JSON reply; the total is the decided table’s', async () => {
+    const whole = await report(`${RANGE}&version=internal&notesPageSize=500`);
+    const all = whole.applications.notes!;
+    expect(all).toHaveLength(13);
+    expect(whole.applications.notesPaging).toEqual({
+      page: 1,
+      pageSize: 500,
+      total: 13,
+      pageCount: 1,
+    });
+    // Left out: page 1 of 100, the same notes.
+    const first = await report(`${RANGE}&version=internal`);
+    expect(first.applications.notesPaging).toEqual({
+      page: 1,
+      pageSize: 100,
+      total: 13,
+      pageCount: 1,
+    });
+    expect(first.applications.notes).toEqual(all);
+    expect(first.applications.notesPaging!.total).toBe(count(first.applications.decided.total));
+
+    // Pages of 2: seven of them join up to exactly the whole list, in the same order.
+    const joined: DecisionNote[] = [];
+    for (let page = 1; page <= 7; page++) {
+      const r = await report(`${RANGE}&version=internal&notesPage=${page}&notesPageSize=2`);
+      expect(r.applications.notesPaging).toEqual({ page, pageSize: 2, total: 13, pageCount: 7 });
+      expect(r.applications.notes).toHaveLength(page < 7 ? 2 : 1);
+      joined.push(...r.applications.notes!);
+    }
+    expect(joined).toEqual(all);
+
+    // Past the last page: no notes (not an error), the paging figures, the same report otherwise.
+    const past = await report(`${RANGE}&version=internal&notesPage=8&notesPageSize=2`);
+    expect(past.applications.notes).toEqual([]);
+    expect(past.applications.notesPaging).toEqual({
+      page: 8,
+      pageSize: 2,
+      total: 13,
+      pageCount: 7,
+    });
+    const withoutNotes = (r: PeriodReport) => ({
+      ...r,
+      generatedAt: '',
+      applications: { ...r.applications, notes: null, notesPaging: null },
+    });
+    expect(withoutNotes(past)).toEqual(withoutNotes(first));
+
+    // A day later the pending approval is in the range: the total follows the decided table.
+    const later = await report(`from=${FROM}&to=2026-12-11&version=internal&notesPageSize=3`);
+    expect(count(later.applications.decided.total)).toBe(15);
+    expect(later.applications.notesPaging).toEqual({
+      page: 1,
+      pageSize: 3,
+      total: 15,
+      pageCount: 5,
+    });
+    // No decision in the range: no page at all.
+    const none = await report('from=2020-01-01&to=2020-01-31&version=internal');
+    expect(none.applications.notes).toEqual([]);
+    expect(none.applications.notesPaging).toEqual({
+      page: 1,
+      pageSize: 100,
+      total: 0,
+      pageCount: 0,
+    });
+    // The publishable version has neither notes nor paging, whatever page is asked for.
+    const published = await report(`${RANGE}&notesPage=2&notesPageSize=2`, 'member');
+    expect(published.applications.notes).toBeNull();
+    expect(published.applications.notesPaging).toBeNull();
+  });
+
   it('states the funds per post: brought forward, the lines of the range with what remains, and the sums', async () => {
     const r = await report(`${RANGE}&version=internal`);
     // Only the period overlapping the range.
@@ -852,6 +923,16 @@ describe(`the period report (${TEST_DB})`, () => {
     expect(rows).toContain(['Woman', '4', '57'].join('\t'));
     expect(rows).toContain(['Sweden', '6', '86'].join('\t'));
     expect(rows.some((row) => row.includes(code.B9!) && row.includes(LONG_DESCRIPTION))).toBe(true);
+    // The files list every decision note in order: the JSON's paging does not apply to them.
+    const listed = (await report(`${RANGE}&version=internal&notesPageSize=500`)).applications;
+    expect(listed.notesPaging!.total).toBe(13);
+    const everyNote = listed.notes!.map((n) => [n.decidedOn, n.caseCode]);
+    expect(everyNote).toHaveLength(13);
+    const codes = new Set(Object.values(code));
+    const noteRows = (table: string[][]) =>
+      table.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r[0] ?? '') && codes.has(r[1] ?? ''));
+    expect(noteRows(wb.rows).map((r) => [r[0], r[1]])).toEqual(everyNote);
+    expect(noteRows(lines.map((l) => l.split(';'))).map((r) => [r[0], r[1]])).toEqual(everyNote);
 
     const pdf = await download('coordinator', `${RANGE}&version=internal&format=pdf`, 'en');
     expect(pdf.statusCode).toBe(200);
@@ -957,6 +1038,34 @@ describe(`the period report (${TEST_DB})`, () => {
     await refused('to=2026-12-10', [['querystring.from', 'required']]);
     await refused('from=2026-02-30&to=2026-03-01', [['querystring.from', 'invalid_format']]);
     await refused(`${RANGE}&extra=1`, [['querystring.extra', 'unrecognized_keys']]);
+    // The notes' page: a whole number from 1, at most 500 notes a page.
+    const page0 = await refused(`${RANGE}&version=internal&notesPage=0`, [
+      ['querystring.notesPage', 'too_small'],
+    ]);
+    expect(page0.fields[0]!.message).toBe('The value is too short or too small (at least 1).');
+    await refused(`${RANGE}&version=internal&notesPage=1.5`, [
+      ['querystring.notesPage', 'not_integer'],
+    ]);
+    await refused(`${RANGE}&notesPage=abc`, [['querystring.notesPage', 'invalid_type']]);
+    await refused(`${RANGE}&notesPage=-1`, [['querystring.notesPage', 'too_small']]);
+    const size = await refused(`${RANGE}&version=internal&notesPageSize=501`, [
+      ['querystring.notesPageSize', 'too_big'],
+    ]);
+    expect(size.fields[0]!.message).toBe('The value is too long or too large (at most 500).');
+    await refused(`${RANGE}&version=internal&notesPageSize=0`, [
+      ['querystring.notesPageSize', 'too_small'],
+    ]);
+    // The files hold every note: they take no page.
+    await refused(
+      `${RANGE}&version=internal&notesPage=2&format=csv`,
+      [['querystring.notesPage', 'unrecognized_keys']],
+      'file',
+    );
+    await refused(
+      `${RANGE}&notesPageSize=10&format=xlsx`,
+      [['querystring.notesPageSize', 'unrecognized_keys']],
+      'file',
+    );
     await refused(`${RANGE}&format=docx`, [['querystring.format', 'invalid_value']], 'file');
     await refused(RANGE, [['querystring.format', 'invalid_value']], 'file');
     await refused('from=2026-12-10&to=2026-11-24&format=pdf', [['to', 'date_order']], 'file');

@@ -34,8 +34,8 @@ import { ApplicationsChart, BackgroundChart, FundsChart } from './ReportCharts.j
  * The period report for any range of days: applications per type, funds per
  * post and the background of the persons admitted, with charts, in the
  * internal version (the coordinator) or the publishable one (everyone who
- * may read reports). The address keeps the range, the version and the
- * threshold only.
+ * may read reports). The address keeps the range, the version, the
+ * threshold and the page of decision notes only.
  */
 
 /** The server's default threshold and the lowest it accepts (ADR 0005). */
@@ -47,6 +47,11 @@ const FORM_FIELDS = ['from', 'to', 'threshold'] as const;
 function versionOf(value: string | null, mayInternal: boolean): ReportVersion {
   if (value === 'internal' || value === 'publishable') return value;
   return mayInternal ? 'internal' : 'publishable';
+}
+
+/** The page of decision notes in the address; anything but a whole number from 1 is the first page. */
+function notesPageOf(value: string | null): number {
+  return value !== null && /^[1-9]\d{0,5}$/.test(value) ? Number(value) : 1;
 }
 
 function ReportForm({
@@ -204,14 +209,23 @@ function DownloadLinks({ report: r }: { report: PeriodReport }) {
   );
 }
 
-function ApplicationsSection({ report }: { report: PeriodReport }) {
+function ApplicationsSection({
+  report,
+  onNotesPage,
+}: {
+  report: PeriodReport;
+  onNotesPage: (page: number) => void;
+}) {
   const { tr } = useReportText();
+  const { notes, notesPaging } = report.applications;
   return (
     <Section title={tr('sections.applications')}>
       <ChartAndTable chart={<ApplicationsChart report={report} />}>
         <ApplicationsTable report={report} />
       </ChartAndTable>
-      {report.applications.notes ? <DecisionNotesTable notes={report.applications.notes} /> : null}
+      {notes && notesPaging ? (
+        <DecisionNotesTable notes={notes} paging={notesPaging} onPage={onNotesPage} />
+      ) : null}
     </Section>
   );
 }
@@ -325,6 +339,12 @@ function BackgroundSection({ report }: { report: PeriodReport }) {
   );
 }
 
+/** Two keys of the report that differ at most in the page of decision notes. */
+function sameReport(a: readonly unknown[], b: readonly unknown[]): boolean {
+  const choiceOf = (key: readonly unknown[]) => JSON.stringify(key.slice(0, -1));
+  return choiceOf(a) === choiceOf(b);
+}
+
 /** The period report page (/reports/period). */
 export function PeriodReportPage() {
   const t = useT();
@@ -337,6 +357,7 @@ export function PeriodReportPage() {
   const to = params.get('to') ?? today;
   const version = versionOf(params.get('version'), mayInternal);
   const threshold = params.get('threshold') ?? undefined;
+  const notesPage = version === 'internal' ? notesPageOf(params.get('notesPage')) : 1;
   // One object per distinct choice, so that the form resets only when the choice changes.
   const [choice, setChoice] = useState<ReportChoice>({ from, to, version, threshold });
   if (
@@ -348,9 +369,14 @@ export function PeriodReportPage() {
     setChoice({ from, to, version, threshold });
 
   const query = useQuery({
-    queryKey: reportsKeys.period(choice),
-    queryFn: () => reportsApi.period(choice),
+    queryKey: reportsKeys.period(choice, notesPage),
+    queryFn: () => reportsApi.period(choice, notesPage),
     staleTime: 0,
+    // Another page of notes of the same report: keep showing the report until it comes.
+    placeholderData: (previous, previousQuery) =>
+      previousQuery && sameReport(previousQuery.queryKey, reportsKeys.period(choice, notesPage))
+        ? previous
+        : undefined,
   });
   const r = query.data;
   const problems = fieldErrors(query.error);
@@ -362,6 +388,12 @@ export function PeriodReportPage() {
     p.set('to', next.to);
     p.set('version', next.version);
     if (next.version === 'publishable' && next.threshold) p.set('threshold', next.threshold);
+    setParams(p);
+  };
+  const showNotesPage = (page: number) => {
+    const p = new URLSearchParams(params);
+    if (page > 1) p.set('notesPage', String(page));
+    else p.delete('notesPage');
     setParams(p);
   };
 
@@ -395,7 +427,7 @@ export function PeriodReportPage() {
             <EmptyState>{t('web.reports.empty')}</EmptyState>
           ) : (
             <>
-              <ApplicationsSection report={r} />
+              <ApplicationsSection report={r} onNotesPage={showNotesPage} />
               <FundsSection report={r} />
               <BackgroundSection report={r} />
             </>

@@ -1,4 +1,4 @@
-import { useCallback, useId, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { intlLocale, useT } from '../../i18n.js';
 import { countryName } from '../../countries.js';
@@ -7,6 +7,7 @@ import { TableWrap } from '../../components/TableWrap.js';
 import { Money } from '../programme/ProgrammeParts.js';
 import { formatCount } from '../programme/vocabulary.js';
 import type {
+  NotesPaging,
   OneWayTable,
   PeriodReport,
   ReportFigure,
@@ -326,51 +327,134 @@ export function ApplicationsTable({ report }: { report: PeriodReport }) {
   );
 }
 
-/** The internal version's decisions with their case codes, grounds and short descriptions. */
+/**
+ * Which decisions of how many the page shows, with buttons to the previous and
+ * next pages. A button that becomes disabled (the first or last page reached)
+ * hands the focus to the other one, so it does not fall back to the page's start.
+ */
+function DecisionNotesPager({
+  paging,
+  shown,
+  onPage,
+}: {
+  paging: NotesPaging;
+  shown: number;
+  onPage: (page: number) => void;
+}) {
+  const t = useT();
+  const previous = useRef<HTMLButtonElement>(null);
+  const next = useRef<HTMLButtonElement>(null);
+  const pressed = useRef<'previous' | 'next' | null>(null);
+  const { page, pageSize, total, pageCount } = paging;
+  useEffect(() => {
+    if (pressed.current === 'next' && next.current?.disabled) previous.current?.focus();
+    if (pressed.current === 'previous' && previous.current?.disabled) next.current?.focus();
+    pressed.current = null;
+  }, [page]);
+  const first = (page - 1) * pageSize + 1;
+  const go = (button: 'previous' | 'next', to: number) => {
+    pressed.current = button;
+    onPage(to);
+  };
+  return (
+    <nav className="pagination" aria-label={t('web.reports.notesPager.label')}>
+      <p aria-live="polite">
+        {shown > 0
+          ? t('web.reports.notesPager.showing', {
+              from: formatCount(first),
+              to: formatCount(first + shown - 1),
+              total: formatCount(total),
+            })
+          : t('web.reports.notesPager.pastEnd', {
+              page: formatCount(page),
+              last: formatCount(pageCount),
+            })}
+      </p>
+      <div className="button-row">
+        <button
+          ref={previous}
+          type="button"
+          className="button-secondary"
+          aria-label={t('web.reports.notesPager.previous')}
+          disabled={page <= 1}
+          // Past the end, back to the last page that has notes.
+          onClick={() => go('previous', Math.min(page - 1, pageCount))}
+        >
+          {t('web.common.previous')}
+        </button>
+        <button
+          ref={next}
+          type="button"
+          className="button-secondary"
+          aria-label={t('web.reports.notesPager.next')}
+          disabled={page >= pageCount}
+          onClick={() => go('next', page + 1)}
+        >
+          {t('web.common.next')}
+        </button>
+      </div>
+    </nav>
+  );
+}
+
+/**
+ * The internal version's decisions with their case codes, grounds and short
+ * descriptions: a page of them, with the pager under the table.
+ */
 export function DecisionNotesTable({
   notes,
+  paging,
+  onPage,
 }: {
   notes: NonNullable<PeriodReport['applications']['notes']>;
+  paging: NotesPaging;
+  onPage: (page: number) => void;
 }) {
   const { tr, any, category } = useReportText();
   const caption = tr('applications.notesHeading');
-  if (notes.length === 0) return <p className="empty">{tr('applications.noDecisions')}</p>;
+  if (paging.total === 0) return <p className="empty">{tr('applications.noDecisions')}</p>;
+  // The pager stays the second child whether or not the page has notes, so it keeps its focus.
   return (
     <>
-      <TableWrap label={caption}>
-        <table>
-          <caption>{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{tr('applications.date')}</th>
-              <th scope="col">{any('budget.report.case')}</th>
-              <th scope="col">{tr('applications.type')}</th>
-              <th scope="col">{tr('applications.outcome')}</th>
-              <th scope="col">{tr('applications.grounds')}</th>
-              <th scope="col">{tr('applications.description')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {notes.map((n, i) => (
-              <tr key={`${n.caseCode ?? ''}-${n.decidedOn}-${i}`}>
-                <td className="nowrap">{formatDate(n.decidedOn)}</td>
-                <th scope="row" className="nowrap">
-                  {n.caseCode ?? ''}
-                </th>
-                <td>{category('applicationType', n.type)}</td>
-                <td>
-                  {n.correction
-                    ? tr('applications.correction', { outcome: category('outcome', n.outcome) })
-                    : category('outcome', n.outcome)}
-                </td>
-                <td>{n.grounds.map((g) => g.name).join('; ')}</td>
-                <td>{n.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-      <p className="hint">{tr('notes.decisionNotes')}</p>
+      {notes.length > 0 ? (
+        <>
+          <TableWrap label={caption}>
+            <table>
+              <caption>{caption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{tr('applications.date')}</th>
+                  <th scope="col">{any('budget.report.case')}</th>
+                  <th scope="col">{tr('applications.type')}</th>
+                  <th scope="col">{tr('applications.outcome')}</th>
+                  <th scope="col">{tr('applications.grounds')}</th>
+                  <th scope="col">{tr('applications.description')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {notes.map((n, i) => (
+                  <tr key={`${n.caseCode ?? ''}-${n.decidedOn}-${i}`}>
+                    <td className="nowrap">{formatDate(n.decidedOn)}</td>
+                    <th scope="row" className="nowrap">
+                      {n.caseCode ?? ''}
+                    </th>
+                    <td>{category('applicationType', n.type)}</td>
+                    <td>
+                      {n.correction
+                        ? tr('applications.correction', { outcome: category('outcome', n.outcome) })
+                        : category('outcome', n.outcome)}
+                    </td>
+                    <td>{n.grounds.map((g) => g.name).join('; ')}</td>
+                    <td>{n.description}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+          <p className="hint">{tr('notes.decisionNotes')}</p>
+        </>
+      ) : null}
+      <DecisionNotesPager paging={paging} shown={notes.length} onPage={onPage} />
     </>
   );
 }

@@ -4,8 +4,8 @@ import { request, withQuery } from '../../api.js';
 
 /*
  * The period report's part of the API, with types from the server's zod
- * schemas. The query carries only the range, the version and the threshold:
- * nothing personal goes into an address.
+ * schemas. The query carries only the range, the version, the threshold and
+ * the page of decision notes: nothing personal goes into an address.
  */
 
 export type PeriodReport = z.infer<typeof schemas.periodReportReply>;
@@ -15,6 +15,7 @@ export type OneWayTable = z.infer<typeof schemas.oneWayTable>;
 export type TwoWayTable = z.infer<typeof schemas.twoWayTable>;
 export type TextRef = z.infer<typeof schemas.textRef>;
 export type DecisionNote = z.infer<typeof schemas.decisionNote>;
+export type NotesPaging = z.infer<typeof schemas.notesPaging>;
 export type PeriodFunds = z.infer<typeof schemas.periodFunds>;
 export type PostFunds = z.infer<typeof schemas.postFunds>;
 export type ExportFormat = (typeof schemas.EXPORT_FORMATS)[number];
@@ -38,17 +39,24 @@ function query(choice: ReportChoice): Record<string, string | undefined> {
 }
 
 export const reportsApi = {
-  period: (choice: ReportChoice) =>
-    request<PeriodReport>('GET', withQuery('/api/reports/period', query(choice))),
+  /** The report with one page of decision notes (internal version; the server's page size). */
+  period: (choice: ReportChoice, notesPage: number) =>
+    request<PeriodReport>(
+      'GET',
+      withQuery('/api/reports/period', {
+        ...query(choice),
+        notesPage: choice.version === 'internal' && notesPage > 1 ? String(notesPage) : undefined,
+      }),
+    ),
 };
 
-/** The report as a file (a plain link, so the browser saves it with the session). */
+/** The report as a file (a plain link, so the browser saves it with the session): every decision note. */
 export const periodDownload = (choice: ReportChoice, format: ExportFormat) =>
   withQuery('/api/reports/period/export', { ...query(choice), format });
 
 export const reportsKeys = {
   all: ['reports'] as const,
-  period: (choice: ReportChoice) =>
+  period: (choice: ReportChoice, notesPage: number) =>
     [
       'reports',
       'period',
@@ -56,5 +64,7 @@ export const reportsKeys = {
       choice.to,
       choice.version,
       choice.version === 'publishable' ? (choice.threshold ?? '') : '',
+      // Last, so that the page can tell another page of the same report (PeriodReportPage).
+      choice.version === 'internal' ? notesPage : 1,
     ] as const,
 };
