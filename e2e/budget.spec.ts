@@ -503,11 +503,11 @@ test('the coordinator opens the funder report, then closes the period', async ()
   const links = page.getByRole('group', { name: 'Rapport till finansiären' });
   await expect(links.getByRole('link', { name: 'Ladda ned rapporten (Excel)' })).toHaveAttribute(
     'href',
-    /\/report\/export\?format=xlsx&date=\d{4}-\d{2}-\d{2}$/,
+    /\/report\/export\?format=xlsx&date=\d{4}-\d{2}-\d{2}&lang=sv$/,
   );
   await expect(links.getByRole('link', { name: 'Ladda ned rapporten (PDF)' })).toHaveAttribute(
     'href',
-    /\/report\/export\?format=pdf&date=\d{4}-\d{2}-\d{2}$/,
+    /\/report\/export\?format=pdf&date=\d{4}-\d{2}-\d{2}&lang=sv$/,
   );
   await links.getByRole('link', { name: 'Visa rapporten' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Rapport: ${PERIOD}` })).toBeVisible();

@@ -123,13 +123,15 @@ async function download(page: Page, group: string, link: string): Promise<Buffer
       .getByRole('group', { name: group })
       .getByRole('link', { name: link })
       .getAttribute('href')) ?? '';
-  // The address carries the range, the version, the threshold and the format only.
-  const keys = [...new URL(href, reportsBaseURL).searchParams.keys()].sort();
-  expect(keys.every((k) => ['format', 'from', 'threshold', 'to', 'version'].includes(k))).toBe(
-    true,
-  );
-  // Plain links: the file's language is the browser's (Swedish here).
-  const res = await page.request.get(href, { headers: { 'Accept-Language': 'sv' } });
+  // The address carries the range, the version, the threshold, the format and the language only.
+  const params = new URL(href, reportsBaseURL).searchParams;
+  const keys = [...params.keys()].sort();
+  expect(
+    keys.every((k) => ['format', 'from', 'lang', 'threshold', 'to', 'version'].includes(k)),
+  ).toBe(true);
+  // The file's language is the interface's (Swedish here), asked for in the link.
+  expect(params.get('lang')).toBe('sv');
+  const res = await page.request.get(href, { headers: { 'Accept-Language': 'en' } });
   expect(res.status(), `${link}: ${href}`).toBe(200);
   expect(res.headers()['content-disposition'] ?? '').toContain('attachment');
   return res.body();

@@ -516,6 +516,28 @@ describe(`the funder report (${TEST_DB})`, () => {
     expect(formatAmount(0, 'en', false)).toBe('0.00');
   });
 
+  it('writes the file’s headings in the language the link asks for, else the browser’s', async () => {
+    const res = await call(t, {
+      method: 'GET',
+      url: `/api/budget/periods/${period.id}/report/export?format=xlsx&date=2026-12-31&lang=en`,
+      cookie: f.users.coordinator.cookie,
+      headers: { 'accept-language': 'sv' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ExcelJS.Buffer);
+    const rows = sheetRows(wb.worksheets[0]!);
+    expect(rows.some((row) => row[0] === k('en', 'totalFunds'))).toBe(true);
+    expect(rows.some((row) => row[0] === k('sv', 'totalFunds'))).toBe(false);
+    const bad = await call(t, {
+      method: 'GET',
+      url: `/api/budget/periods/${period.id}/report/export?format=xlsx&lang=xx`,
+      cookie: f.users.coordinator.cookie,
+      headers: { 'accept-language': 'sv' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('answers 404 for an unknown period', async () => {
     for (const url of [
       `/api/budget/periods/${newId()}/report`,

@@ -16,7 +16,7 @@ import {
   type PdfRow,
 } from '../../core/pdf.js';
 import { t, type Locale } from '../../core/i18n.js';
-import { id, isoDate } from '../../core/schemas.js';
+import { id, isoDate, locale } from '../../core/schemas.js';
 import { BUSINESS_TIME_ZONE, stockholmDate } from '../../core/time.js';
 import { FIXED_COST_KINDS, FUNDING_KINDS, POST_KINDS } from './budget.schemas.js';
 
@@ -41,6 +41,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const reportExportQuery = z.strictObject({
   format: z.enum(REPORT_FORMATS),
   date: isoDate.optional(),
+  /** The language of the file's headings: a link carries the browser's language, not the interface's. */
+  lang: locale.optional(),
 });
 
 export const funderReportReply = z.object({

@@ -134,7 +134,7 @@ export function budgetRoutes(app: App, ctx: AppContext): void {
       report.funderReport(ctx, requireActor(req.actor), req.params.id, req.query.date, req.id),
   });
 
-  // The funder report as a file (format=xlsx|pdf), headings in the request's language.
+  // The funder report as a file (format=xlsx|pdf), headings in `lang` or the request's language.
   app.get('/api/budget/periods/:id/report/export', {
     config: { access },
     schema: { tags, params: report.reportParams, querystring: report.reportExportQuery },
@@ -147,7 +147,7 @@ export function budgetRoutes(app: App, ctx: AppContext): void {
           req.params.id,
           req.query.date,
           req.query.format,
-          req.locale,
+          req.query.lang ?? req.locale,
           req.id,
         ),
       ),

@@ -78,7 +78,7 @@ export function contactStatisticsRoutes(app: App, ctx: AppContext): void {
       stats.nationalTable(ctx, requireActor(req.actor), req.params.id, req.query, req.id),
   });
 
-  // The same as a file (format=csv|xlsx|pdf, version, threshold), headings in the request's language.
+  // The same as a file (format=csv|xlsx|pdf, version, threshold), headings in `lang` or the request's language.
   app.get('/api/contact-statistics/rounds/:id/national/export', {
     config: { access: manage },
     schema: { tags, params: idParams, querystring: s.exportQuery },
@@ -90,7 +90,7 @@ export function contactStatisticsRoutes(app: App, ctx: AppContext): void {
           requireActor(req.actor),
           req.params.id,
           req.query,
-          req.locale,
+          req.query.lang ?? req.locale,
           req.id,
         ),
       ),

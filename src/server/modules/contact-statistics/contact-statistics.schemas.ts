@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDate } from '../../core/schemas.js';
+import { id, isoDate, locale } from '../../core/schemas.js';
 import { EXPLOITATION_FORMS, GENDERS } from '../../core/reference.js';
 
 /**
@@ -174,6 +174,8 @@ export const exportQuery = z.strictObject({
   format: z.enum(EXPORT_FORMATS),
   version: z.enum(NATIONAL_VERSIONS).default('internal'),
   threshold,
+  /** The language of the file's headings: a link carries the browser's language, not the interface's. */
+  lang: locale.optional(),
 });
 export type ExportQuery = z.infer<typeof exportQuery>;
 

@@ -756,6 +756,12 @@ describe(`contact statistics (${TEST_DB})`, () => {
     expect(lines.at(-1)).toBe('Reporting organisations;;;2');
     // 3 certainties × 4 genders × 3 age groups, 3 certainty totals, the grand total, the organisations.
     expect(lines).toHaveLength(1 + 36 + 3 + 1 + 1);
+    // The interface's language, asked for in the link, wins over the browser's.
+    const swedish = await as('coordinator', 'GET', `${base()}/national/export?format=csv&lang=sv`);
+    expect(swedish.statusCode, swedish.body).toBe(200);
+    const swedishHeader = swedish.body.replace(/^\ufeff/, '').split('\r\n')[0];
+    expect(swedishHeader).not.toBe(lines[0]);
+    expect(swedishHeader).toContain('Totalt');
 
     const xlsx = await as(
       'coordinator',
@@ -790,7 +796,8 @@ describe(`contact statistics (${TEST_DB})`, () => {
       .select('action')
       .where('action', '=', 'contact_statistics.exported')
       .execute();
-    expect(exported).toHaveLength(2);
+    // The CSV twice (the browser's language and `lang=sv`) and the XLSX.
+    expect(exported).toHaveLength(3);
   });
 
   it('refuses those who may not: 403 without the permission, 404 for another organisation’s report', async () => {
@@ -1065,6 +1072,10 @@ describe(`contact statistics (${TEST_DB})`, () => {
       as('coordinator', 'GET', `${base()}/national/export?format=docx&version=publishable`),
     );
     expect(badFormat.statusCode).toBe(400);
+    const badLang = await refused(() =>
+      as('coordinator', 'GET', `${base()}/national/export?format=csv&lang=fi`),
+    );
+    expect(badLang.statusCode).toBe(400);
     await t.ctx.audit.flush();
     expect(await auditCount()).toBe(eventsBefore);
 

@@ -20,7 +20,7 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       reports.periodReport(ctx, requireActor(req.actor), req.query, req.locale, req.id),
   });
 
-  // The report as a file (format=xlsx|csv|pdf), headings in the request's language.
+  // The report as a file (format=xlsx|csv|pdf), headings in `lang` or the request's language.
   app.get('/api/reports/period/export', {
     config: { access },
     schema: { tags, querystring: s.exportQuery },
@@ -31,7 +31,7 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
           ctx,
           requireActor(req.actor),
           req.query,
-          req.locale,
+          req.query.lang ?? req.locale,
           req.id,
         ),
       ),

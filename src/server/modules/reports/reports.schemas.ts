@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../core/schemas.js';
+import { isoDate, locale } from '../../core/schemas.js';
 import { APPLICATION_TYPES } from '../../core/reference.js';
 import { ENTRY_KINDS, POST_KINDS } from '../budget/budget.schemas.js';
 
@@ -65,7 +65,11 @@ export const periodQuery = reportQuery.extend({
 export type PeriodQuery = z.infer<typeof periodQuery>;
 
 /** The files list every decision note (they go to the funder): no paging here. */
-export const exportQuery = reportQuery.extend({ format: z.enum(EXPORT_FORMATS) });
+export const exportQuery = reportQuery.extend({
+  format: z.enum(EXPORT_FORMATS),
+  /** The language of the file's headings: a link carries the browser's language, not the interface's. */
+  lang: locale.optional(),
+});
 export type ExportQuery = z.infer<typeof exportQuery>;
 
 /* ---------- the reply ---------- */

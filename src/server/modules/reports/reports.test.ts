@@ -903,6 +903,16 @@ describe(`the period report (${TEST_DB})`, () => {
     expect(lines[at + 5]).toBe('Tillträde;10;10;7;0;1;2;0');
     expect(lines).toContain('Summa;14;13;8;1;1;3;2');
     expect(lines.indexOf('2. Medel per post')).toBeGreaterThan(at);
+    // The interface's language, asked for in the link, wins over the browser's.
+    const english = await download(
+      'coordinator',
+      `${RANGE}&version=internal&format=csv&lang=en`,
+      'sv',
+    );
+    expect(english.statusCode, english.body).toBe(200);
+    const englishLines = english.rawPayload.toString('utf8').slice(1).split('\r\n');
+    expect(englishLines[0]).toBe('Period report');
+    expect(englishLines).toContain('1. Applications per type');
     expect(lines.indexOf('3. Bakgrund för personerna som fått tillträde')).toBeGreaterThan(at);
     // Money in kronor with the Swedish decimal comma; a note line's text as it is.
     expect(lines).toContain(
@@ -1067,6 +1077,7 @@ describe(`the period report (${TEST_DB})`, () => {
       'file',
     );
     await refused(`${RANGE}&format=docx`, [['querystring.format', 'invalid_value']], 'file');
+    await refused(`${RANGE}&format=csv&lang=de`, [['querystring.lang', 'invalid_value']], 'file');
     await refused(RANGE, [['querystring.format', 'invalid_value']], 'file');
     await refused('from=2026-12-10&to=2026-11-24&format=pdf', [['to', 'date_order']], 'file');
     await refused(`${RANGE}&threshold=2&format=csv`, [['threshold', 'threshold_too_low']], 'file');

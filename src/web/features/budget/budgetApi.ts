@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type * as budgetSchemas from '../../../server/modules/budget/budget.schemas.js';
 import type * as reportSchemas from '../../../server/modules/budget/budget.report.js';
 import { ApiError, request, withQuery } from '../../api.js';
+import { currentLanguage } from '../../i18n.js';
 
 /*
  * The budget's part of the API (periods, rates, posts, transfers, payouts,
@@ -65,7 +66,11 @@ export const budgetApi = {
 
 /** The funder report as a file (a plain link, so the browser saves it). */
 export const reportDownload = (periodId: string, format: 'xlsx' | 'pdf', date: string) =>
-  withQuery(`/api/budget/periods/${enc(periodId)}/report/export`, { format, date });
+  withQuery(`/api/budget/periods/${enc(periodId)}/report/export`, {
+    format,
+    date,
+    lang: currentLanguage(),
+  });
 
 /** Query keys: everything of the budget starts with 'budget', so one invalidation refreshes it all. */
 export const budgetKeys = {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as schemas from '../../../server/modules/contact-statistics/contact-statistics.schemas.js';
 import { request, withQuery } from '../../api.js';
+import { currentLanguage } from '../../i18n.js';
 
 /*
  * The contact statistics' part of the API (the reporting organisation's own
@@ -69,7 +70,11 @@ export const contactStatisticsApi = {
 
 /** The national table as a file (a plain link, so the browser saves it). */
 export const nationalDownload = (id: string, format: ExportFormat, choice: NationalChoice) =>
-  withQuery(`${round(id)}/national/export`, { format, ...nationalQuery(choice) });
+  withQuery(`${round(id)}/national/export`, {
+    format,
+    ...nationalQuery(choice),
+    lang: currentLanguage(),
+  });
 
 /** Query keys: everything starts with 'contact-statistics', so one invalidation refreshes it all. */
 export const contactStatisticsKeys = {

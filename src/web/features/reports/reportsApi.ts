@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as schemas from '../../../server/modules/reports/reports.schemas.js';
 import { request, withQuery } from '../../api.js';
+import { currentLanguage } from '../../i18n.js';
 
 /*
  * The period report's part of the API, with types from the server's zod
@@ -52,7 +53,7 @@ export const reportsApi = {
 
 /** The report as a file (a plain link, so the browser saves it with the session): every decision note. */
 export const periodDownload = (choice: ReportChoice, format: ExportFormat) =>
-  withQuery('/api/reports/period/export', { ...query(choice), format });
+  withQuery('/api/reports/period/export', { ...query(choice), format, lang: currentLanguage() });
 
 export const reportsKeys = {
   all: ['reports'] as const,
