@@ -117,7 +117,12 @@ async function workbookRows(bytes: Buffer): Promise<string[]> {
 }
 
 /** Downloads the file behind one of the report's links, with the page's session. */
-async function download(page: Page, group: string, link: string): Promise<Buffer> {
+async function download(
+  page: Page,
+  group: string,
+  link: string,
+  lang: 'sv' | 'en' = 'sv',
+): Promise<Buffer> {
   const href =
     (await page
       .getByRole('group', { name: group })
@@ -129,9 +134,11 @@ async function download(page: Page, group: string, link: string): Promise<Buffer
   expect(
     keys.every((k) => ['format', 'from', 'lang', 'threshold', 'to', 'version'].includes(k)),
   ).toBe(true);
-  // The file's language is the interface's (Swedish here), asked for in the link.
-  expect(params.get('lang')).toBe('sv');
-  const res = await page.request.get(href, { headers: { 'Accept-Language': 'en' } });
+  // The file's language is the interface's, asked for in the link, whatever the browser's.
+  expect(params.get('lang')).toBe(lang);
+  const res = await page.request.get(href, {
+    headers: { 'Accept-Language': lang === 'sv' ? 'en' : 'sv' },
+  });
   expect(res.status(), `${link}: ${href}`).toBe(200);
   expect(res.headers()['content-disposition'] ?? '').toContain('attachment');
   return res.body();
@@ -545,6 +552,50 @@ test('the files of both versions open and hold the figures', async () => {
   expect(pdfPublishable.split('\n')).toContain('..');
   for (const code of Object.values(codes)) expect(pdfPublishable).not.toContain(code);
   await expectAccessible(page, 'period report, publishable, opened from its address');
+});
+
+test('in English: the same report, its pager and its file', async () => {
+  const page = coordinator.page;
+  const from = `${isoDay(0).slice(0, 4)}-01-01`;
+  const to = isoDay(0);
+  await page.getByRole('group', { name: 'Språk' }).getByRole('button', { name: 'English' }).click();
+  await page.goto(`/reports/period?from=${from}&to=${to}&version=internal`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Period report' })).toBeVisible();
+  const applicationsTable = page.getByRole('table', {
+    name: 'Received, decided and under processing',
+  });
+  await expect(row(applicationsTable, 'Admission').getByRole('cell')).toHaveText([
+    '5',
+    '4',
+    '3',
+    '0',
+    '0',
+    '1',
+    '1',
+  ]);
+  const notes = page.getByRole('table', { name: 'Decisions with their notes' });
+  await expect(row(notes, codes.P4 ?? '')).toContainText(DENIAL);
+  const pager = page.getByRole('navigation', { name: 'Pages of decisions' });
+  await expect(pager).toContainText('Decisions 1–4 of 4');
+  await expect(pager.getByRole('button', { name: 'Next page of decisions' })).toBeDisabled();
+  const gender = page.getByRole('table', { name: 'Gender', exact: true });
+  await expect(row(gender, 'Woman').getByRole('cell')).toHaveText(['3', /^100\s?%$/]);
+  await expect(page.getByRole('img', { name: /^Bar chart/ }).first()).toBeVisible();
+  await expectAccessible(page, 'period report, in English');
+
+  const csv = await download(page, 'Download the internal version', 'Export CSV', 'en');
+  const lines = csv
+    .toString('utf8')
+    .replace(/^\ufeff/, '')
+    .split('\r\n');
+  expect(lines[0]).toBe('Period report');
+  expect(lines).toContain('1. Applications per type');
+
+  await page
+    .getByRole('group', { name: 'Language' })
+    .getByRole('button', { name: 'Svenska' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Periodrapport' })).toBeVisible();
 });
 
 test('a member sees only the publishable version, and asking for the internal one is refused', async () => {
