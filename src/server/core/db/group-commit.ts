@@ -68,7 +68,13 @@ export class GroupCommitSqliteDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.lock.lock();
     if (!this.batch) {
-      this.stmts.begin.run();
+      try {
+        this.stmts.begin.run();
+      } catch (err) {
+        // Nobody will release a connection they never got.
+        this.lock.unlock();
+        throw err;
+      }
       this.batch = new Batch();
     }
     return this.connection;
