@@ -3,13 +3,15 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   accessReviewBaseURL,
   accessReviewWelcomeLink,
-  adminEmail,
-  apiCall,
-  enrolTwoFactor,
+  certifiedNgoWithStaff,
+  checkAndClosePages,
+  createCase,
   expectAccessible,
-  inviteThroughOutbox,
+  firstAdministratorSignsIn,
+  firstSignInWithTwoFactor,
   openPage,
-  signInWith,
+  signInToHome,
+  type Opened,
 } from './helpers.js';
 
 /*
@@ -24,8 +26,6 @@ import {
  */
 test.describe.configure({ mode: 'serial' });
 
-type Opened = Awaited<ReturnType<typeof openPage>>;
-
 const ADMIN_PASSWORD = 'Lingon och kanel i Lappland varje höst';
 const ACTOR = {
   email: 'vera.vaken@example.org',
@@ -38,9 +38,6 @@ const COORDINATOR = {
   password: 'Nio nyfikna nötskrikor i Nacka',
 };
 const ORGANISATION = 'Föreningen Fyrljuset';
-
-const isoDay = (days: number): string =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 let admin: Opened;
 let actor: Opened;
@@ -57,14 +54,7 @@ test.beforeAll(async ({ browser }) => {
   coordinator = await openPage(browser, accessReviewBaseURL);
 });
 
-test.afterEach(() => {
-  for (const o of [admin, actor, coordinator])
-    expect(o.cspViolations, 'CSP violations').toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const o of [admin, actor, coordinator]) await o.context.close();
-});
+checkAndClosePages(() => [admin, actor, coordinator]);
 
 async function nav(page: Page, name: string): Promise<void> {
   await page
@@ -76,55 +66,19 @@ async function nav(page: Page, name: string): Promise<void> {
 
 test('set-up: a certified NGO with a case worker, and a coordinator', async () => {
   const { page } = admin;
-  await page.goto(accessReviewWelcomeLink);
-  await page.getByLabel('Nytt lösenord').fill(ADMIN_PASSWORD);
-  await page.getByLabel('Upprepa lösenordet').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Spara lösenordet' }).click();
-  await expect(page.getByText('Ditt lösenord är sparat.')).toBeVisible();
-  await signInWith(page, adminEmail, ADMIN_PASSWORD);
-  await enrolTwoFactor(page);
-
-  const session = await apiCall<{ user: { organisationId: string } }>(
-    page,
-    accessReviewBaseURL,
-    'GET',
-    '/api/auth/session',
-  );
-  const org = await apiCall<{ id: string }>(
-    page,
-    accessReviewBaseURL,
-    'POST',
-    '/api/organisations',
-    {
-      name: ORGANISATION,
-      type: 'ngo',
-      county: 'AB',
-      municipality: 'Stockholm',
-    },
-  );
-  await apiCall(page, accessReviewBaseURL, 'PUT', `/api/organisations/${org.id}/certification`, {
-    status: 'certified',
-    certifiedFrom: isoDay(-30),
-    certifiedTo: isoDay(335),
-    reason: 'Granskningen av verksamheten är klar.',
-    expectedVersion: 0,
+  await firstAdministratorSignsIn(page, accessReviewWelcomeLink, ADMIN_PASSWORD);
+  await certifiedNgoWithStaff(page, accessReviewBaseURL, {
+    organisation: ORGANISATION,
+    actor: ACTOR,
+    actorPage: actor.page,
+    coordinator: COORDINATOR,
+    coordinatorPage: coordinator.page,
   });
-  await inviteThroughOutbox(page, accessReviewBaseURL, ACTOR, 'actor_staff', org.id, actor.page);
-  await inviteThroughOutbox(
-    page,
-    accessReviewBaseURL,
-    COORDINATOR,
-    'coordinator',
-    session.user.organisationId,
-    coordinator.page,
-  );
 });
 
 test('the case worker opens a case of their own organisation', async () => {
   const { page } = actor;
-  await page.goto('/sign-in');
-  await signInWith(page, ACTOR.email, ACTOR.password);
-  await expect(page.getByRole('heading', { level: 1, name: 'Start' })).toBeVisible();
+  await signInToHome(page, ACTOR);
   // Staff do not review access.
   await expect(
     page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', {
@@ -132,31 +86,7 @@ test('the case worker opens a case of their own organisation', async () => {
     }),
   ).toHaveCount(0);
 
-  const created = await apiCall<{ id: string; code: string }>(
-    page,
-    accessReviewBaseURL,
-    'POST',
-    '/api/cases',
-    {
-      background: {
-        nationality: 'RO',
-        gender: 'man',
-        ageBand: '26_30',
-        childrenCount: 0,
-        childrenAges: [],
-        childrenInHomeCountry: 0,
-        exploitationForms: ['labour'],
-        exploitationCountries: ['SE'],
-        policeReport: 'no',
-        policeReportDate: null,
-        residenceStatus: 'eu_citizen',
-        housingSituation: 'protected_housing',
-      },
-      protectedIdentity: false,
-      protectedStaffUserIds: [],
-      identityNote: null,
-    },
-  );
+  const created = await createCase(page, accessReviewBaseURL, { gender: 'man' });
   caseId = created.id;
   caseCode = created.code;
   await page.goto(`/cases/${caseId}`);
@@ -165,9 +95,7 @@ test('the case worker opens a case of their own organisation', async () => {
 
 test('the coordinator finds the read, sees a pattern and downloads the reads', async () => {
   const { page } = coordinator;
-  await page.goto('/sign-in');
-  await signInWith(page, COORDINATOR.email, COORDINATOR.password);
-  await enrolTwoFactor(page);
+  await firstSignInWithTwoFactor(page, COORDINATOR);
 
   // The coordinator reads the case as well (another organisation's, expected by role).
   await page.goto(`/cases/${caseId}`);

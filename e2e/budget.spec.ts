@@ -1,14 +1,19 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
-  adminEmail,
   apiCall,
   budgetBaseURL,
   budgetWelcomeLink,
-  enrolTwoFactor,
+  certifiedNgoWithStaff,
+  checkAndClosePages,
+  createCase,
   expectAccessible,
-  inviteThroughOutbox,
+  firstAdministratorSignsIn,
+  firstSignInWithTwoFactor,
+  isoDay,
+  kr,
+  nav,
   openPage,
-  signInWith,
+  type Opened,
 } from './helpers.js';
 
 /*
@@ -29,8 +34,6 @@ import {
  */
 test.describe.configure({ mode: 'serial' });
 
-type Opened = Awaited<ReturnType<typeof openPage>>;
-
 const ADMIN_PASSWORD = 'Hjortron i Jämtland varje augusti';
 const ACTOR = {
   email: 'nora.natt@example.org',
@@ -46,18 +49,6 @@ const ORGANISATION = 'Stödboendet Ljusglimt';
 const PERIOD = 'Verksamhetsåret 2026';
 const REASON = 'Fler ansökningar om insatser än planerat.';
 
-/** An amount as the Swedish interface shows it: "62 400 kr", "−45 000 kr" (any space). */
-function kr(amount: string): RegExp {
-  const [sign, digits] = amount.startsWith('-') ? ['−', amount.slice(1)] : ['', amount];
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\\s?');
-  return new RegExp(`(^|[^\\d])${sign}${grouped}\\s?kr`);
-}
-
-/** A date `days` from today, as YYYY-MM-DD. */
-function isoDay(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 let admin: Opened;
 let actor: Opened;
 let coordinator: Opened;
@@ -72,22 +63,7 @@ test.beforeAll(async ({ browser }) => {
   coordinator = await openPage(browser, budgetBaseURL);
 });
 
-test.afterEach(() => {
-  for (const o of [admin, actor, coordinator])
-    expect(o.cspViolations, 'CSP violations').toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const o of [admin, actor, coordinator]) await o.context.close();
-});
-
-async function nav(page: Page, name: string): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Huvudmeny' })
-    .getByRole('link', { name, exact: true })
-    .click();
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-}
+checkAndClosePages(() => [admin, actor, coordinator]);
 
 /** The body rows of a table (the header row left out). */
 function bodyRows(table: Locator): Locator {
@@ -96,53 +72,24 @@ function bodyRows(table: Locator): Locator {
 
 test('set-up: the administrator certifies an NGO and invites its case worker and a coordinator', async () => {
   const { page } = admin;
-  await page.goto(budgetWelcomeLink);
-  await page.getByLabel('Nytt lösenord').fill(ADMIN_PASSWORD);
-  await page.getByLabel('Upprepa lösenordet').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Spara lösenordet' }).click();
-  await expect(page.getByText('Ditt lösenord är sparat.')).toBeVisible();
-  await signInWith(page, adminEmail, ADMIN_PASSWORD);
-  await enrolTwoFactor(page);
+  await firstAdministratorSignsIn(page, budgetWelcomeLink, ADMIN_PASSWORD);
 
   // The administrator keeps the budget too.
   const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
   await expect(menu.getByRole('link', { name: 'Budget', exact: true })).toBeVisible();
 
-  const session = await apiCall<{ user: { organisationId: string } }>(
-    page,
-    budgetBaseURL,
-    'GET',
-    '/api/auth/session',
-  );
-  const org = await apiCall<{ id: string }>(page, budgetBaseURL, 'POST', '/api/organisations', {
-    name: ORGANISATION,
-    type: 'ngo',
-    county: 'AB',
-    municipality: 'Stockholm',
+  await certifiedNgoWithStaff(page, budgetBaseURL, {
+    organisation: ORGANISATION,
+    actor: ACTOR,
+    actorPage: actor.page,
+    coordinator: COORDINATOR,
+    coordinatorPage: coordinator.page,
   });
-  await apiCall(page, budgetBaseURL, 'PUT', `/api/organisations/${org.id}/certification`, {
-    status: 'certified',
-    certifiedFrom: isoDay(-30),
-    certifiedTo: isoDay(335),
-    reason: 'Granskningen av verksamheten är klar.',
-    expectedVersion: 0,
-  });
-  await inviteThroughOutbox(page, budgetBaseURL, ACTOR, 'actor_staff', org.id, actor.page);
-  await inviteThroughOutbox(
-    page,
-    budgetBaseURL,
-    COORDINATOR,
-    'coordinator',
-    session.user.organisationId,
-    coordinator.page,
-  );
 });
 
 test('the coordinator creates a budget period covering today', async () => {
   const page = coordinator.page;
-  await page.goto('/sign-in');
-  await signInWith(page, COORDINATOR.email, COORDINATOR.password);
-  await enrolTwoFactor(page);
+  await firstSignInWithTwoFactor(page, COORDINATOR);
 
   await nav(page, 'Budget');
   await expect(page.getByRole('heading', { level: 1, name: 'Budget' })).toBeVisible();
@@ -275,24 +222,14 @@ async function applyForReflection(
   page: Page,
   children: number,
 ): Promise<{ id: string; caseCode: string; amountOre: number }> {
-  const created = await apiCall<{ id: string }>(page, budgetBaseURL, 'POST', '/api/cases', {
-    background: {
-      nationality: 'NG',
-      gender: 'woman',
-      ageBand: '18_25',
-      childrenCount: children,
-      childrenAges: children > 0 ? [4] : [],
-      childrenInHomeCountry: 0,
-      exploitationForms: ['sexual'],
-      exploitationCountries: ['IT'],
-      policeReport: 'no',
-      policeReportDate: null,
-      residenceStatus: 'undocumented',
-      housingSituation: 'protected_housing',
-    },
-    protectedIdentity: false,
-    protectedStaffUserIds: [],
-    identityNote: null,
+  const created = await createCase(page, budgetBaseURL, {
+    nationality: 'NG',
+    ageBand: '18_25',
+    childrenCount: children,
+    childrenAges: children > 0 ? [4] : [],
+    exploitationForms: ['sexual'],
+    exploitationCountries: ['IT'],
+    residenceStatus: 'undocumented',
   });
   const application = await apiCall<{ id: string }>(
     page,

@@ -1,14 +1,19 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
-  adminEmail,
   apiCall,
+  checkAndClosePages,
   contactStatisticsBaseURL as BASE,
   contactStatisticsWelcomeLink,
-  enrolTwoFactor,
   expectAccessible,
+  firstAdministratorSignsIn,
+  firstSignInWithTwoFactor,
   inviteThroughOutbox,
+  isoDay,
+  nav,
   openPage,
-  signInWith,
+  ownOrganisationId,
+  signInToHome,
+  type Opened,
 } from './helpers.js';
 
 /*
@@ -24,8 +29,6 @@ import {
  * page and dialog is checked with axe.
  */
 test.describe.configure({ mode: 'serial' });
-
-type Opened = Awaited<ReturnType<typeof openPage>>;
 
 const ADMIN_PASSWORD = 'Lingonris längs älvens stränder';
 const STAFF = {
@@ -47,10 +50,6 @@ const YEAR = Number(
   ),
 );
 
-/** A date `days` from today, as YYYY-MM-DD. */
-function isoDay(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 const DEADLINE = isoDay(21);
 
 let admin: Opened;
@@ -68,22 +67,7 @@ test.beforeAll(async ({ browser }) => {
   coordinator = await openPage(browser, BASE);
 });
 
-test.afterEach(() => {
-  for (const o of [admin, staff, coordinator])
-    expect(o.cspViolations, 'CSP violations').toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const o of [admin, staff, coordinator]) await o.context.close();
-});
-
-async function nav(page: Page, name: string): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Huvudmeny' })
-    .getByRole('link', { name, exact: true })
-    .click();
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-}
+checkAndClosePages(() => [admin, staff, coordinator]);
 
 /** The body row of a table whose header cell is `name`. */
 function rowOf(table: Locator, name: string): Locator {
@@ -99,20 +83,9 @@ function cell(page: Page, certainty: string, form: string, gender: string, age: 
 
 test('set-up: two civil-society member organisations with a staff member each, and a coordinator', async () => {
   const { page } = admin;
-  await page.goto(contactStatisticsWelcomeLink);
-  await page.getByLabel('Nytt lösenord').fill(ADMIN_PASSWORD);
-  await page.getByLabel('Upprepa lösenordet').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Spara lösenordet' }).click();
-  await expect(page.getByText('Ditt lösenord är sparat.')).toBeVisible();
-  await signInWith(page, adminEmail, ADMIN_PASSWORD);
-  await enrolTwoFactor(page);
+  await firstAdministratorSignsIn(page, contactStatisticsWelcomeLink, ADMIN_PASSWORD);
 
-  const session = await apiCall<{ user: { organisationId: string } }>(
-    page,
-    BASE,
-    'GET',
-    '/api/auth/session',
-  );
+  const coordinators = await ownOrganisationId(page, BASE);
   const ids: string[] = [];
   for (const name of [FIRST, SECOND]) {
     const org = await apiCall<{ id: string; membership: string; type: string }>(
@@ -133,21 +106,12 @@ test('set-up: two civil-society member organisations with a staff member each, a
     organisationId: ids[1],
     locale: 'sv',
   });
-  await inviteThroughOutbox(
-    page,
-    BASE,
-    COORDINATOR,
-    'coordinator',
-    session.user.organisationId,
-    coordinator.page,
-  );
+  await inviteThroughOutbox(page, BASE, COORDINATOR, 'coordinator', coordinators, coordinator.page);
 });
 
 test('the coordinator opens this year’s contact statistics', async () => {
   const page = coordinator.page;
-  await page.goto('/sign-in');
-  await signInWith(page, COORDINATOR.email, COORDINATOR.password);
-  await enrolTwoFactor(page);
+  await firstSignInWithTwoFactor(page, COORDINATOR);
 
   await nav(page, 'Kontaktstatistik');
   await expect(page).toHaveURL(/\/contact-statistics\/rounds$/);
@@ -177,9 +141,7 @@ test('the coordinator opens this year’s contact statistics', async () => {
 
 test('a staff member fills in the figures, saves a draft and submits', async () => {
   const page = staff.page;
-  await page.goto('/sign-in');
-  await signInWith(page, STAFF.email, STAFF.password);
-  await expect(page.getByRole('heading', { level: 1, name: 'Start' })).toBeVisible();
+  await signInToHome(page, STAFF);
 
   // The reminder mail's link, /contact-statistics, is the list of years.
   await nav(page, 'Kontaktstatistik');

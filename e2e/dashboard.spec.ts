@@ -1,12 +1,16 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
-  adminEmail,
   apiCall,
-  enrolTwoFactor,
+  certifiedNgoWithStaff,
+  checkAndClosePages,
+  createCase,
   expectAccessible,
-  inviteThroughOutbox,
+  firstAdministratorSignsIn,
+  firstSignInWithTwoFactor,
+  isoDay,
+  kr,
   openPage,
-  signInWith,
+  type Opened,
 } from './helpers.js';
 
 /*
@@ -24,8 +28,6 @@ import {
  */
 test.describe.configure({ mode: 'serial' });
 
-type Opened = Awaited<ReturnType<typeof openPage>>;
-
 const baseURL = process.env.E2E_DASHBOARD_BASE_URL ?? '';
 const welcomeLink = process.env.E2E_DASHBOARD_WELCOME_LINK ?? '';
 
@@ -42,17 +44,6 @@ const COORDINATOR = {
 };
 const ORGANISATION = 'Skyddade boendet Gläntan';
 
-/** A date `days` from today, as YYYY-MM-DD. */
-function isoDay(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** An amount as the Swedish interface shows it: "88 000 kr" (any space). */
-function kr(amount: string): RegExp {
-  const grouped = amount.replace(/\B(?=(\d{3})+(?!\d))/g, '\\s?');
-  return new RegExp(`(^|[^\\d])${grouped}\\s?kr`);
-}
-
 let admin: Opened;
 let actor: Opened;
 let coordinator: Opened;
@@ -65,14 +56,7 @@ test.beforeAll(async ({ browser }) => {
   coordinator = await openPage(browser, baseURL);
 });
 
-test.afterEach(() => {
-  for (const o of [admin, actor, coordinator])
-    expect(o.cspViolations, 'CSP violations').toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const o of [admin, actor, coordinator]) await o.context.close();
-});
+checkAndClosePages(() => [admin, actor, coordinator]);
 
 /** A part of the dashboard, by its heading. */
 function part(page: Page, heading: string): Locator {
@@ -90,54 +74,24 @@ async function tabTo(page: Page, link: Locator): Promise<void> {
 
 test('set-up: the administrator certifies an NGO and invites its case worker and a coordinator', async () => {
   const { page } = admin;
-  await page.goto(welcomeLink);
-  await page.getByLabel('Nytt lösenord').fill(ADMIN_PASSWORD);
-  await page.getByLabel('Upprepa lösenordet').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Spara lösenordet' }).click();
-  await expect(page.getByText('Ditt lösenord är sparat.')).toBeVisible();
-  await signInWith(page, adminEmail, ADMIN_PASSWORD);
-  await enrolTwoFactor(page);
+  await firstAdministratorSignsIn(page, welcomeLink, ADMIN_PASSWORD);
   // The dashboard is the coordinator's: not in the administrator's menu.
   await expect(
     page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Översikt' }),
   ).toHaveCount(0);
 
-  const session = await apiCall<{ user: { organisationId: string } }>(
-    page,
-    baseURL,
-    'GET',
-    '/api/auth/session',
-  );
-  const org = await apiCall<{ id: string }>(page, baseURL, 'POST', '/api/organisations', {
-    name: ORGANISATION,
-    type: 'ngo',
-    county: 'AB',
-    municipality: 'Stockholm',
+  organisationId = await certifiedNgoWithStaff(page, baseURL, {
+    organisation: ORGANISATION,
+    actor: ACTOR,
+    actorPage: actor.page,
+    coordinator: COORDINATOR,
+    coordinatorPage: coordinator.page,
   });
-  organisationId = org.id;
-  await apiCall(page, baseURL, 'PUT', `/api/organisations/${org.id}/certification`, {
-    status: 'certified',
-    certifiedFrom: isoDay(-30),
-    certifiedTo: isoDay(335),
-    reason: 'Granskningen av verksamheten är klar.',
-    expectedVersion: 0,
-  });
-  await inviteThroughOutbox(page, baseURL, ACTOR, 'actor_staff', org.id, actor.page);
-  await inviteThroughOutbox(
-    page,
-    baseURL,
-    COORDINATOR,
-    'coordinator',
-    session.user.organisationId,
-    coordinator.page,
-  );
 });
 
 test('the coordinator reaches the empty dashboard from the home page', async () => {
   const page = coordinator.page;
-  await page.goto('/sign-in');
-  await signInWith(page, COORDINATOR.email, COORDINATOR.password);
-  await enrolTwoFactor(page);
+  await firstSignInWithTwoFactor(page, COORDINATOR);
 
   const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
   await expect(menu.getByRole('link', { name: 'Översikt', exact: true })).toBeVisible();
@@ -169,25 +123,7 @@ test('applications, decisions, a budget period and a certification that ends soo
   });
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const created = await apiCall<{ id: string }>(page, baseURL, 'POST', '/api/cases', {
-      background: {
-        nationality: 'RO',
-        gender: 'woman',
-        ageBand: '26_30',
-        childrenCount: 0,
-        childrenAges: [],
-        childrenInHomeCountry: 0,
-        exploitationForms: ['labour'],
-        exploitationCountries: ['SE'],
-        policeReport: 'no',
-        policeReportDate: null,
-        residenceStatus: 'eu_citizen',
-        housingSituation: 'protected_housing',
-      },
-      protectedIdentity: false,
-      protectedStaffUserIds: [],
-      identityNote: null,
-    });
+    const created = await createCase(page, baseURL);
     const admission = await apiCall<{ id: string }>(page, baseURL, 'POST', '/api/applications', {
       caseId: created.id,
       type: 'admission',

@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { generate } from 'otplib';
 
@@ -45,6 +45,44 @@ export async function openPage(
     }
   });
   return { context, page, cspViolations };
+}
+
+/** A page of its own browser context, as openPage gives it. */
+export type Opened = Awaited<ReturnType<typeof openPage>>;
+
+/**
+ * Registers the hooks every spec has for its pages: after each test none of
+ * them saw a Content Security Policy violation; after all, they are closed.
+ * The pages are read when the hooks run (the spec opens them in beforeAll).
+ */
+export function checkAndClosePages(pages: () => Opened[]): void {
+  test.afterEach(() => {
+    for (const o of pages()) expect(o.cspViolations, 'CSP violations').toEqual([]);
+  });
+  test.afterAll(async () => {
+    for (const o of pages()) await o.context.close();
+  });
+}
+
+/** A date `days` from today, as YYYY-MM-DD. */
+export function isoDay(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** An amount as the Swedish interface shows it: "62 400 kr", "−45 000 kr" (any space). */
+export function kr(amount: string): RegExp {
+  const [sign, digits] = amount.startsWith('-') ? ['−', amount.slice(1)] : ['', amount];
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\\s?');
+  return new RegExp(`(^|[^\\d])${sign}${grouped}\\s?kr`);
+}
+
+/** Follows a link of the Swedish main menu and waits for the page's heading. */
+export async function nav(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Huvudmeny' })
+    .getByRole('link', { name, exact: true })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 }
 
 const lastStep = new Map<string, number>();
@@ -178,5 +216,164 @@ export async function inviteThroughOutbox(
   await apiCall(invitee, base, 'POST', '/api/auth/password-link', {
     token,
     password: user.password,
+  });
+}
+
+/** Someone a spec invites: the address, the name and the password they choose. */
+export interface Person {
+  email: string;
+  name: string;
+  password: string;
+}
+
+/**
+ * The first administrator follows the first-run link (in Swedish): chooses a
+ * password, signs in and enrols two-factor, ending on the home page.
+ */
+export async function firstAdministratorSignsIn(
+  page: Page,
+  welcome: string,
+  password: string,
+): Promise<void> {
+  await page.goto(welcome);
+  await page.getByLabel('Nytt lösenord').fill(password);
+  await page.getByLabel('Upprepa lösenordet').fill(password);
+  await page.getByRole('button', { name: 'Spara lösenordet' }).click();
+  await expect(page.getByText('Ditt lösenord är sparat.')).toBeVisible();
+  await signInWith(page, adminEmail, password);
+  await enrolTwoFactor(page);
+}
+
+/** A first sign-in (in Swedish) that enrols two-factor, ending on the home page. */
+export async function firstSignInWithTwoFactor(page: Page, person: Person): Promise<void> {
+  await page.goto('/sign-in');
+  await signInWith(page, person.email, person.password);
+  await enrolTwoFactor(page);
+}
+
+/** A sign-in (in Swedish) without two-factor, as staff have it, ending on the home page. */
+export async function signInToHome(page: Page, person: Person): Promise<void> {
+  await page.goto('/sign-in');
+  await signInWith(page, person.email, person.password);
+  await expect(page.getByRole('heading', { level: 1, name: 'Start' })).toBeVisible();
+}
+
+/** The organisation of the signed-in user (the administrator's is where coordinators belong). */
+export async function ownOrganisationId(page: Page, base: string): Promise<string> {
+  const session = await apiCall<{ user: { organisationId: string } }>(
+    page,
+    base,
+    'GET',
+    '/api/auth/session',
+  );
+  return session.user.organisationId;
+}
+
+/**
+ * The administrator creates an NGO, certified from 30 days ago for a year:
+ * valid today, as only a certified actor may run cases. Gives its id.
+ */
+export async function createCertifiedNgo(page: Page, base: string, name: string): Promise<string> {
+  const org = await apiCall<{ id: string }>(page, base, 'POST', '/api/organisations', {
+    name,
+    type: 'ngo',
+    county: 'AB',
+    municipality: 'Stockholm',
+  });
+  await apiCall(page, base, 'PUT', `/api/organisations/${org.id}/certification`, {
+    status: 'certified',
+    certifiedFrom: isoDay(-30),
+    certifiedTo: isoDay(335),
+    reason: 'Granskningen av verksamheten är klar.',
+    expectedVersion: 0,
+  });
+  return org.id;
+}
+
+/**
+ * The signed-in administrator sets up a certified NGO with a case worker, and
+ * a coordinator in the administrator's own organisation; each has chosen a
+ * password in their own browser. Gives the NGO's id.
+ */
+export async function certifiedNgoWithStaff(
+  admin: Page,
+  base: string,
+  setup: {
+    organisation: string;
+    actor: Person;
+    actorPage: Page;
+    coordinator: Person;
+    coordinatorPage: Page;
+    locale?: 'sv' | 'en';
+  },
+): Promise<string> {
+  const coordinators = await ownOrganisationId(admin, base);
+  const id = await createCertifiedNgo(admin, base, setup.organisation);
+  await inviteThroughOutbox(
+    admin,
+    base,
+    setup.actor,
+    'actor_staff',
+    id,
+    setup.actorPage,
+    setup.locale,
+  );
+  await inviteThroughOutbox(
+    admin,
+    base,
+    setup.coordinator,
+    'coordinator',
+    coordinators,
+    setup.coordinatorPage,
+    setup.locale,
+  );
+  return id;
+}
+
+/** The background of a case as the API takes it. */
+export interface CaseBackground {
+  nationality: string;
+  gender: string;
+  ageBand: string;
+  childrenCount: number;
+  childrenAges: number[];
+  childrenInHomeCountry: number;
+  exploitationForms: string[];
+  exploitationCountries: string[];
+  policeReport: string;
+  policeReportDate: string | null;
+  residenceStatus: string;
+  housingSituation: string;
+}
+
+/**
+ * A case worker creates a case through the API: an adult EU citizen exploited
+ * for labour in Sweden, no police report, in protected housing, unless the
+ * spec says otherwise. No protected identity and no identity note.
+ */
+export async function createCase(
+  page: Page,
+  base: string,
+  background: Partial<CaseBackground> = {},
+): Promise<{ id: string; code: string }> {
+  return apiCall<{ id: string; code: string }>(page, base, 'POST', '/api/cases', {
+    background: {
+      nationality: 'RO',
+      gender: 'woman',
+      ageBand: '26_30',
+      childrenCount: 0,
+      childrenAges: [],
+      childrenInHomeCountry: 0,
+      exploitationForms: ['labour'],
+      exploitationCountries: ['SE'],
+      policeReport: 'no',
+      policeReportDate: null,
+      residenceStatus: 'eu_citizen',
+      housingSituation: 'protected_housing',
+      ...background,
+    },
+    protectedIdentity: false,
+    protectedStaffUserIds: [],
+    identityNote: null,
   });
 }

@@ -1,15 +1,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
-  adminEmail,
-  apiCall,
   AUTH_TEXTS,
+  certifiedNgoWithStaff,
+  checkAndClosePages,
   enrolTwoFactor,
   expectAccessible,
-  inviteThroughOutbox,
+  firstAdministratorSignsIn,
+  isoDay,
   openPage,
   programmeBaseURL,
   programmeWelcomeLink,
   signInWith,
+  type Opened,
+  type Person,
 } from './helpers.js';
 
 /*
@@ -25,7 +28,6 @@ import {
  */
 test.describe.configure({ mode: 'serial' });
 
-type Opened = Awaited<ReturnType<typeof openPage>>;
 type Language = 'sv' | 'en';
 
 const ADMIN_PASSWORD = 'Lingonsylt på Gotland varje midsommar';
@@ -207,8 +209,8 @@ const AMOUNT_APPLIED = /45\s?000\s?kr|SEK\s?45,000/;
 const AMOUNT_GRANTED = /39\s?000\s?kr|SEK\s?39,000/;
 
 interface People {
-  actor: { email: string; name: string; password: string };
-  coordinator: { email: string; name: string; password: string };
+  actor: Person;
+  coordinator: Person;
   organisation: string;
 }
 
@@ -247,11 +249,6 @@ const codes: Partial<Record<Language, string>> = {};
 const opened: Opened[] = [];
 const browsers: Record<string, Opened> = {};
 
-/** A date `days` from today, as YYYY-MM-DD. */
-function isoDay(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function nav(page: Page, menu: string, name: string): Promise<void> {
   await page
     .getByRole('navigation', { name: menu })
@@ -282,13 +279,7 @@ test.beforeAll(async ({ browser }) => {
   }
 });
 
-test.afterEach(() => {
-  for (const o of opened) expect(o.cspViolations, 'CSP violations').toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const o of opened) await o.context.close();
-});
+checkAndClosePages(() => opened);
 
 function opener(lang: Language, who: 'actor' | 'coordinator'): Page {
   const o = browsers[`${lang}-${who}`];
@@ -298,13 +289,7 @@ function opener(lang: Language, who: 'actor' | 'coordinator'): Page {
 
 test('set-up: the administrator certifies two NGOs and invites their staff and coordinators', async () => {
   const { page } = admin;
-  await page.goto(programmeWelcomeLink);
-  await page.getByLabel('Nytt lösenord').fill(ADMIN_PASSWORD);
-  await page.getByLabel('Upprepa lösenordet').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Spara lösenordet' }).click();
-  await expect(page.getByText('Ditt lösenord är sparat.')).toBeVisible();
-  await signInWith(page, adminEmail, ADMIN_PASSWORD);
-  await enrolTwoFactor(page);
+  await firstAdministratorSignsIn(page, programmeWelcomeLink, ADMIN_PASSWORD);
 
   // The administrator has the programme's settings and approvals, but no cases.
   const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
@@ -312,52 +297,16 @@ test('set-up: the administrator certifies two NGOs and invites their staff and c
   await expect(menu.getByRole('link', { name: 'Godkännanden', exact: true })).toBeVisible();
   await expect(menu.getByRole('link', { name: 'Ärenden', exact: true })).toHaveCount(0);
 
-  const session = await apiCall<{ user: { organisationId: string } }>(
-    page,
-    programmeBaseURL,
-    'GET',
-    '/api/auth/session',
-  );
   for (const lang of ['sv', 'en'] as const) {
     const people = PEOPLE[lang];
-    const org = await apiCall<{ id: string }>(
-      page,
-      programmeBaseURL,
-      'POST',
-      '/api/organisations',
-      {
-        name: people.organisation,
-        type: 'ngo',
-        county: 'AB',
-        municipality: 'Stockholm',
-      },
-    );
-    // Certified, valid today: only a certified actor may run cases.
-    await apiCall(page, programmeBaseURL, 'PUT', `/api/organisations/${org.id}/certification`, {
-      status: 'certified',
-      certifiedFrom: isoDay(-30),
-      certifiedTo: isoDay(335),
-      reason: 'Granskningen av verksamheten är klar.',
-      expectedVersion: 0,
+    await certifiedNgoWithStaff(page, programmeBaseURL, {
+      organisation: people.organisation,
+      actor: people.actor,
+      actorPage: opener(lang, 'actor'),
+      coordinator: people.coordinator,
+      coordinatorPage: opener(lang, 'coordinator'),
+      locale: lang,
     });
-    await inviteThroughOutbox(
-      page,
-      programmeBaseURL,
-      people.actor,
-      'actor_staff',
-      org.id,
-      opener(lang, 'actor'),
-      lang,
-    );
-    await inviteThroughOutbox(
-      page,
-      programmeBaseURL,
-      people.coordinator,
-      'coordinator',
-      session.user.organisationId,
-      opener(lang, 'coordinator'),
-      lang,
-    );
   }
 });
 
