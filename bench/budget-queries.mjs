@@ -7,8 +7,8 @@
 // lib/budget-data.mjs: indexes and ANALYZE) are applied to the copy first.
 //
 // Copies the kept database (and its master key) to a temp folder, builds the
-// app in this process from dist/server (buildApp, the same code the server
-// runs), times every SQLite statement it executes (better-sqlite3's
+// app in this process from the build (BENCH_DIST or dist; buildApp, the same
+// code the server runs), times every SQLite statement it executes (better-sqlite3's
 // Statement methods, wrapped; COMMIT includes its fsync), and sends each
 // budget route a number of requests with app.inject(), one at a time, so
 // that no other request is in the way: the period's balances, the biggest
@@ -19,92 +19,39 @@
 //
 // Not part of `npm run bench`: it explains figures, it does not measure throughput.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { RAW_SQL, timeRawQuery } from './budget.mjs';
 import { applyBudgetCandidateFixes } from './lib/budget-data.mjs';
+import {
+  buildAppIn,
+  copyDataFolder,
+  queriesArgs,
+  queryPlan,
+  timeStatements,
+} from './lib/queries.mjs';
 import { fmt, formatTable } from './lib/report.mjs';
-import { REPO_DIR } from './lib/server.mjs';
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const withFixes = process.argv.includes('--fixes');
 /** --only=balances,statement,statementFirst,statementMiddle,decide: profile only these. */
-const only = (process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? '')
-  .split(',')
-  .filter(Boolean);
-const wanted = (/** @type {string} */ k) => only.length === 0 || only.includes(k);
-const source = args[0];
-const perRoute = Number(args[1] ?? 50);
-if (!source || !fs.existsSync(path.join(source, 'slussa.db'))) {
-  process.stderr.write(
-    'usage: node bench/budget-queries.mjs <data folder with slussa.db> [requests] [--fixes] [--only=balances,statement,statementFirst,statementMiddle,decide]\n',
-  );
-  process.exit(2);
-}
-const dist = (/** @type {string} */ rel) =>
-  import(pathToFileURL(path.join(REPO_DIR, 'dist', 'server', rel)).href);
+const { source, perRoute, withFixes, wanted } = queriesArgs({
+  usage:
+    'node bench/budget-queries.mjs <data folder with slussa.db> [requests] [--fixes] [--only=balances,statement,statementFirst,statementMiddle,decide]',
+  requests: 50,
+});
 
 // A copy: the writes below (audit events, decisions, ledger entries) must not change the kept folder.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slussa-bench-budget-queries-'));
-{
-  const src = new Database(path.join(source, 'slussa.db'), { readonly: true });
-  await src.backup(path.join(dir, 'slussa.db'));
-  src.close();
-}
-fs.copyFileSync(path.join(source, 'master.key'), path.join(dir, 'master.key'));
-const sqlitePath = path.join(dir, 'slussa.db');
-if (withFixes) {
-  for (const f of applyBudgetCandidateFixes(sqlitePath))
-    process.stdout.write(`applied: ${f.sql} (${f.ms} ms)\n`);
-}
-
-/** @type {Map<string, { calls: number, ms: number }>} per SQL text, for the current route */
-let stats = new Map();
-const probe = new Database(':memory:');
-const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
-probe.close();
-for (const method of ['all', 'get', 'run', 'iterate']) {
-  const original = Statement[method];
-  Statement[method] = function timed(/** @type {unknown[]} */ ...args) {
-    const t = performance.now();
-    try {
-      return original.apply(this, args);
-    } finally {
-      const ms = performance.now() - t;
-      const key = this.source;
-      const s = stats.get(key) ?? { calls: 0, ms: 0 };
-      s.calls += 1;
-      s.ms += ms;
-      stats.set(key, s);
-    }
-  };
-}
-
-const { loadConfig } = await dist('core/config.js');
-const { openAndMigrate } = await dist('core/bootstrap.js');
-const { buildApp } = await dist('app.js');
-const { createSession } = await dist('core/auth/sessions.js');
-const config = loadConfig({
-  ...process.env,
-  SLUSSA_DATA_DIR: dir,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  SLUSSA_RATE_LIMIT: '100000000',
-  SLUSSA_MASTER_KEY: '',
-  DATABASE_URL: '',
-});
-const database = await openAndMigrate(config);
-const { app, ctx } = await buildApp({ config, database });
+const { dir, sqlitePath } = await copyDataFolder(
+  source,
+  'slussa-bench-budget-queries-',
+  withFixes ? applyBudgetCandidateFixes : undefined,
+);
+const timer = timeStatements();
+const { app, database, sessionCookie, call: inject } = await buildAppIn(dir);
 const raw = new Database(sqlitePath, { readonly: true });
 
 const coordinatorId = /** @type {{ id: string }} */ (
   raw.prepare('select id from users where email = ?').get('samordnare1@bench.example')
 ).id;
-const limits = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
-const coordinator = `slussa_session=${(await createSession(ctx.db, coordinatorId, 'full', new Date(), limits)).token}`;
-const origin = config.publicUrl;
+const coordinator = await sessionCookie(coordinatorId);
 
 const period = /** @type {{ id: string }} */ (
   raw.prepare('select id from budget_periods order by starts_on desc limit 1').get()
@@ -127,41 +74,10 @@ const fresh = /** @type {Array<{ id: string, version: number }>} */ (
     .all(period.id, perRoute + 1)
 );
 
-/**
- * @param {string} method
- * @param {string} url
- * @param {unknown} [body]
- */
-async function call(method, url, body) {
-  const res = await app.inject({
-    method,
-    url,
-    headers: {
-      cookie: coordinator,
-      origin,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { payload: JSON.stringify(body) } : {}),
-  });
-  if (res.statusCode >= 300)
-    throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
-  return res.json();
-}
-
+/** As the coordinator. @param {string} method @param {string} url @param {unknown} [body] */
+const call = (method, url, body) => inject(method, url, coordinator, body);
 /** @param {string} sql */
-function planOf(sql) {
-  try {
-    return /** @type {Array<{ detail: string }>} */ (
-      raw
-        .prepare(`explain query plan ${sql}`)
-        .all(...Array((sql.match(/\?/g) ?? []).length).fill(null))
-    )
-      .map((r) => r.detail)
-      .join('; ');
-  } catch {
-    return '';
-  }
-}
+const planOf = (sql) => queryPlan(raw, sql);
 
 /**
  * @param {string} title
@@ -174,15 +90,15 @@ async function profileRoute(title, one, count = perRoute) {
   const alone = performance.now() - warm;
   // Slow routes get fewer requests: about ten seconds' worth, at least two.
   if (alone * count > 10_000) count = Math.max(2, Math.floor(10_000 / alone));
-  stats = new Map();
+  timer.reset();
   const t = performance.now();
   for (let i = 1; i <= count; i += 1) await one(i);
   const ms = (performance.now() - t) / count;
-  const sqlMs = [...stats.values()].reduce((n, s) => n + s.ms, 0) / count;
-  const top = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
+  const sqlMs = [...timer.stats.values()].reduce((n, s) => n + s.ms, 0) / count;
+  const top = [...timer.stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
   process.stdout.write(
     `\n${title}: ${fmt(ms, 2)} ms a request, of which SQLite ${fmt(sqlMs, 2)} ms ` +
-      `(${fmt([...stats.values()].reduce((n, s) => n + s.calls, 0) / count, 1)} statements)\n`,
+      `(${fmt([...timer.stats.values()].reduce((n, s) => n + s.calls, 0) / count, 1)} statements)\n`,
   );
   process.stdout.write(
     `${formatTable(

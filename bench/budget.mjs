@@ -17,7 +17,6 @@
 //   commit loop on the same file system (transactions/s against commits/s).
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { seedPeople } from './programme.mjs';
 import { ApiClient } from './lib/api.mjs';
@@ -27,10 +26,25 @@ import {
   budgetPeriodDates,
   seedBudget,
 } from './lib/budget-data.mjs';
-import { measureRoute, waitUntilIdle } from './lib/measure.mjs';
-import { formatProfileSummary, summariseProfile } from './lib/profile.mjs';
+import { measureRoute, probeGet, waitUntilIdle } from './lib/measure.mjs';
+import { latestProfile } from './lib/profile.mjs';
 import { seedProgramme } from './lib/programme-data.mjs';
-import { environment, envNumber, fmt, formatTable, writeResults } from './lib/report.mjs';
+import {
+  busyWarning,
+  environment,
+  envNumber,
+  fmt,
+  formatTable,
+  invalidProblem,
+  percentile,
+  ratio,
+  rawDriftWarning,
+  round2,
+  round3,
+  secondsSince,
+  verifyAuditChain,
+  writeResults,
+} from './lib/report.mjs';
 import { fileSystemOf, freePort, REPO_DIR, RESULTS_DIR, startSlussa } from './lib/server.mjs';
 import { countRows, sqliteCommitBaseline } from './lib/sqlite.mjs';
 
@@ -86,22 +100,6 @@ export function budgetSettings() {
     candidateFixes: process.env.BENCH_BUDGET_CANDIDATE_FIXES === '1',
   };
 }
-
-/** @param {bigint} start */
-const secondsSince = (start) =>
-  Math.round((Number(process.hrtime.bigint() - start) / 1e9) * 1000) / 1000;
-/** @param {number} a @param {number} b */
-const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
-/** @param {number[]} sorted @param {number} p */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
-}
-/** @param {number} x */
-const round2 = (x) => Math.round(x * 100) / 100;
-/** @param {number} x */
-const round3 = (x) => Math.round(x * 1000) / 1000;
 
 /** The raw SQL baselines: the same entries the server sums, summed by SQLite alone. */
 export const RAW_SQL = {
@@ -196,40 +194,6 @@ function expectedBalance(sums, postId) {
     transferredInOre: of('transfer_in'),
     transferredOutOre: -of('transfer_out'),
     remainingOre: budget + of('transfer_in') + of('transfer_out') - committed,
-  };
-}
-
-/**
- * One GET, one at a time, `count` times (fewer when they take more than
- * `maxSeconds`, at least 2); all must answer 200. Returns the last answer and
- * how long one request takes alone.
- *
- * @param {ApiClient} client
- * @param {string} p
- * @param {number} count
- * @param {number} [maxSeconds]
- */
-async function probe(client, p, count, maxSeconds = 5) {
-  const deadline = performance.now() + maxSeconds * 1000;
-  /** @type {number[]} */
-  const ms = [];
-  /** @type {{ status: number, body: any }} */
-  let res = { status: 0, body: undefined };
-  let bytes = 0;
-  for (let i = 0; i < count; i += 1) {
-    if (i >= 2 && performance.now() > deadline) break;
-    const t = performance.now();
-    res = await client.send('GET', p, undefined, 'application/json');
-    ms.push(performance.now() - t);
-    if (res.status !== 200) break;
-    bytes = Buffer.byteLength(JSON.stringify(res.body));
-  }
-  ms.sort((a, b) => a - b);
-  return {
-    status: res.status,
-    body: res.body,
-    bytes,
-    aloneMs: { median: round2(percentile(ms, 50)), max: round2(ms.at(-1) ?? NaN) },
   };
 }
 
@@ -364,7 +328,7 @@ export async function runBudget({ bare, measureOpts, cpuProfile = false, taken =
     const balancesPath = `/api/budget/periods/${budget.periodId}/balances`;
     const statementPath = `/api/budget/posts/${statementPost.id}/statement`;
     const firstPagePath = `${statementPath}?page=1`;
-    const balancesProbe = await probe(coordinator, balancesPath, 5);
+    const balancesProbe = await probeGet(coordinator, balancesPath, 5, 5);
     if (balancesProbe.status !== 200)
       throw new Error(
         `GET ${balancesPath} answered ${balancesProbe.status}: ${JSON.stringify(balancesProbe.body).slice(0, 500)}`,
@@ -407,12 +371,12 @@ export async function runBudget({ bare, measureOpts, cpuProfile = false, taken =
     /** @type {boolean | null} */
     let paginated = null;
     if (wanted('statement') || wanted('statementFirst')) {
-      const statementProbe = await probe(coordinator, statementPath, 5);
+      const statementProbe = await probeGet(coordinator, statementPath, 5, 5);
       if (statementProbe.status !== 200)
         throw new Error(
           `GET ${statementPath} answered ${statementProbe.status}: ${JSON.stringify(statementProbe.body).slice(0, 500)}`,
         );
-      const firstPageProbe = await probe(coordinator, firstPagePath, 5);
+      const firstPageProbe = await probeGet(coordinator, firstPagePath, 5, 5);
       const s = statementProbe.body;
       paginated = firstPageProbe.status === 200 && typeof s.pageCount === 'number';
       if (!paginated)
@@ -701,69 +665,26 @@ export async function runBudget({ bare, measureOpts, cpuProfile = false, taken =
       const { events: n, answered: a } = /** @type {{ events: number, answered: number }} */ (v);
       if (n < a) problems.push(`only ${n} ${action} audit events for ${a} answered requests`);
     }
-    try {
-      const dbmod = await import(
-        pathToFileURL(path.join(REPO_DIR, 'dist/server/core/db/database.js')).href
-      );
-      const auditmod = await import(
-        pathToFileURL(path.join(REPO_DIR, 'dist/server/core/audit.js')).href
-      );
-      const handle = dbmod.openDatabase({ sqlitePath: server.sqlitePath });
-      audit.chain = await auditmod.verifyAuditChain(handle.db);
-      await handle.close();
-      if (!(/** @type {{ ok: boolean }} */ (audit.chain).ok))
-        problems.push('the audit chain is broken');
-    } catch (err) {
-      audit.chain = `not verified: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    audit.chain = await verifyAuditChain(server.sqlitePath, problems, path.join(REPO_DIR, 'dist'));
 
-    /** @type {Record<string, unknown> | undefined} */
-    let profile;
-    if (cpuProfile) {
-      const file = fs
-        .readdirSync(profileDir)
-        .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => path.join(profileDir, f))
-        .filter((f) => fs.statSync(f).mtimeMs >= profileStart)
-        .sort()
-        .at(-1);
-      if (file) {
-        const summary = summariseProfile(file, { top: 30 });
-        profile = { ...summary, wallMs: profileMs };
-        log(`\n${formatProfileSummary(summary)}\n`);
-      } else {
-        warnings.push('BENCH_CPU_PROF=1 but no .cpuprofile was written');
-      }
-    }
+    const profile = cpuProfile
+      ? latestProfile({ dir: profileDir, since: profileStart, wallMs: profileMs, log, warnings })
+      : undefined;
 
     // Validity, ratios and targets.
-    for (const m of Object.values(routes)) {
-      if (!m.valid)
-        problems.push(
-          `${m.title}: INVALID (errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx}: ${JSON.stringify(m.statusCodes)})`,
-        );
-    }
+    for (const m of Object.values(routes)) if (!m.valid) problems.push(invalidProblem(m));
     const decideRun = /** @type {import('./lib/measure.mjs').Measurement | undefined} */ (
       decisions?.run
     );
-    if (decideRun && !decideRun.valid)
-      problems.push(
-        `${decideRun.title}: INVALID (errors ${decideRun.errors}, timeouts ${decideRun.timeouts}, non-2xx ${decideRun.non2xx}: ${JSON.stringify(decideRun.statusCodes)})`,
-      );
+    if (decideRun && !decideRun.valid) problems.push(invalidProblem(decideRun));
     if (rawBefore && rawAfter) {
       for (const k of /** @type {const} */ (['balances', 'postSum'])) {
-        const drift = ratio(rawAfter[k].ms.p95 - rawBefore[k].ms.p95, rawBefore[k].ms.p95);
-        if (Math.abs(drift) > 0.25)
-          warnings.push(
-            `the raw ${k} p95 moved ${Math.round(drift * 100)} % between its two runs: the machine was busy; ratios are rough`,
-          );
+        const drift = rawDriftWarning(k, rawBefore[k].ms.p95, rawAfter[k].ms.p95);
+        if (drift) warnings.push(drift);
       }
     }
-    const busiest = Math.max(env.loadAverage[0] ?? 0, environment().loadAverage[0] ?? 0);
-    if (busiest > env.cpus)
-      warnings.push(
-        `load average ${busiest} on ${env.cpus} CPUs: other work competed with the benchmark; all figures are rough`,
-      );
+    const busy = busyWarning(env);
+    if (busy) warnings.push(busy);
 
     /** @type {Array<{ name: string, actual: number | undefined, threshold: number, unit: string, status: string }>} */
     const targets = [];

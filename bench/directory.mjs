@@ -14,8 +14,8 @@ import {
   generateDirectory,
   toCsvFiles,
 } from './lib/directory-data.mjs';
-import { measureRoute } from './lib/measure.mjs';
-import { envNumber } from './lib/report.mjs';
+import { cycling, measureRoute } from './lib/measure.mjs';
+import { envNumber, secondsSince } from './lib/report.mjs';
 import { REPO_DIR } from './lib/server.mjs';
 
 /** The filter and "who can help" queries of the issue. */
@@ -39,9 +39,6 @@ const countBy = (xs) =>
 const mean = (xs) => Math.round((xs.reduce((a, b) => a + b, 0) / (xs.length || 1)) * 100) / 100;
 /** @param {number} a @param {number} b */
 const perSecond = (a, b) => (b > 0 ? Math.round(a / b) : 0);
-/** @param {bigint} start */
-const secondsSince = (start) =>
-  Math.round((Number(process.hrtime.bigint() - start) / 1e9) * 1000) / 1000;
 
 /**
  * @typedef {object} ImportFigures
@@ -201,28 +198,6 @@ export async function seedDirectory(server, cookie, { log }) {
       contactsWithRoles: data.contacts.filter((c) => c.roles).length,
     },
   };
-}
-
-/**
- * A request list for autocannon: one request whose path is rebuilt before
- * every send (`setupRequest`), cycling through `paths` with a counter shared
- * by all connections, so that consecutive requests ask different things.
- *
- * @param {string[]} paths
- * @returns {import('./lib/measure.mjs').RouteRequest[]}
- */
-function cycling(paths) {
-  let next = 0;
-  return [
-    {
-      path: /** @type {string} */ (paths[0]),
-      setupRequest: (req) => {
-        const p = /** @type {string} */ (paths[next % paths.length]);
-        next += 1;
-        return { ...req, path: p };
-      },
-    },
-  ];
 }
 
 /**

@@ -7,8 +7,8 @@
 // indexes and ANALYZE) are applied to the copy first, to show what they change.
 //
 // Copies the kept database (and its master key) to a temp folder, builds the
-// app in this process from dist/server (buildApp, the same code the server
-// runs), times every SQLite statement it executes (better-sqlite3's
+// app in this process from the build (BENCH_DIST or dist; buildApp, the same
+// code the server runs), times every SQLite statement it executes (better-sqlite3's
 // Statement methods, wrapped), and sends each programme route a number of
 // requests with app.inject(), one at a time, so that no other request is in
 // the way. Prints, per route, the handler's time per request and the
@@ -16,90 +16,40 @@
 //
 // Not part of `npm run bench`: it explains figures, it does not measure throughput.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { applyCandidateFixes } from './lib/programme-data.mjs';
+import {
+  buildAppIn,
+  copyDataFolder,
+  queriesArgs,
+  queryPlan,
+  timeStatements,
+} from './lib/queries.mjs';
 import { fmt, formatTable } from './lib/report.mjs';
-import { REPO_DIR } from './lib/server.mjs';
 
-const args = process.argv.slice(2).filter((a) => a !== '--fixes');
-const withFixes = process.argv.includes('--fixes');
-const source = args[0];
-const perRoute = Number(args[1] ?? 50);
-if (!source || !fs.existsSync(path.join(source, 'slussa.db'))) {
-  process.stderr.write(
-    'usage: node bench/programme-queries.mjs <data folder with slussa.db> [requests]\n',
-  );
-  process.exit(2);
-}
-const dist = (/** @type {string} */ rel) =>
-  import(pathToFileURL(path.join(REPO_DIR, 'dist', 'server', rel)).href);
+const { source, perRoute, withFixes } = queriesArgs({
+  usage: 'node bench/programme-queries.mjs <data folder with slussa.db> [requests]',
+  requests: 50,
+});
 
 // A copy: the writes below (audit events, applications, decisions) must not change the kept folder.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slussa-bench-queries-'));
-{
-  const src = new Database(path.join(source, 'slussa.db'), { readonly: true });
-  await src.backup(path.join(dir, 'slussa.db'));
-  src.close();
-}
-fs.copyFileSync(path.join(source, 'master.key'), path.join(dir, 'master.key'));
-if (withFixes) {
-  for (const f of applyCandidateFixes(path.join(dir, 'slussa.db')))
-    process.stdout.write(`applied: ${f.sql} (${f.ms} ms)\n`);
-}
-
-/** @type {Map<string, { calls: number, ms: number }>} per SQL text, for the current route */
-let stats = new Map();
-const probe = new Database(':memory:');
-const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
-probe.close();
-for (const method of ['all', 'get', 'run']) {
-  const original = Statement[method];
-  Statement[method] = function timed(/** @type {unknown[]} */ ...args) {
-    const t = performance.now();
-    try {
-      return original.apply(this, args);
-    } finally {
-      const ms = performance.now() - t;
-      const key = this.source;
-      const s = stats.get(key) ?? { calls: 0, ms: 0 };
-      s.calls += 1;
-      s.ms += ms;
-      stats.set(key, s);
-    }
-  };
-}
-
-const { loadConfig } = await dist('core/config.js');
-const { openAndMigrate } = await dist('core/bootstrap.js');
-const { buildApp } = await dist('app.js');
-const { createSession } = await dist('core/auth/sessions.js');
-const config = loadConfig({
-  ...process.env,
-  SLUSSA_DATA_DIR: dir,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  SLUSSA_RATE_LIMIT: '100000000',
-  SLUSSA_MASTER_KEY: '',
-  DATABASE_URL: '',
-});
-const database = await openAndMigrate(config);
-const { app, ctx } = await buildApp({ config, database });
-const raw = new Database(path.join(dir, 'slussa.db'), { readonly: true });
+const { dir, sqlitePath } = await copyDataFolder(
+  source,
+  'slussa-bench-queries-',
+  withFixes ? applyCandidateFixes : undefined,
+);
+const timer = timeStatements(['all', 'get', 'run']);
+const { app, database, sessionCookie, call } = await buildAppIn(dir);
+const raw = new Database(sqlitePath, { readonly: true });
 
 const user = (/** @type {string} */ email) =>
   /** @type {{ id: string, organisation_id: string }} */ (
     raw.prepare('select id, organisation_id from users where email = ?').get(email)
   );
-const limits = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
-const cookieOf = async (/** @type {string} */ email) =>
-  `slussa_session=${(await createSession(ctx.db, user(email).id, 'full', new Date(), limits)).token}`;
+const cookieOf = (/** @type {string} */ email) => sessionCookie(user(email).id);
 const coordinator = await cookieOf('samordnare1@bench.example');
 const staffUser = user('staff1@bench.example');
 const staff = await cookieOf('staff1@bench.example');
-const origin = config.publicUrl;
 
 const sample = (/** @type {string} */ sql, /** @type {unknown[]} */ ...params) =>
   /** @type {Array<{ id: string }>} */ (raw.prepare(sql).all(...params)).map((r) => r.id);
@@ -116,32 +66,21 @@ const staffCases = sample(
  */
 async function profileRoute(title, one) {
   await one(0); // warm: statement cache, JIT
-  stats = new Map();
+  timer.reset();
   const t = performance.now();
   for (let i = 1; i <= perRoute; i += 1) await one(i);
   const ms = (performance.now() - t) / perRoute;
-  const sqlMs = [...stats.values()].reduce((n, s) => n + s.ms, 0) / perRoute;
-  const top = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+  const sqlMs = [...timer.stats.values()].reduce((n, s) => n + s.ms, 0) / perRoute;
+  const top = [...timer.stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
   process.stdout.write(
     `\n${title}: ${fmt(ms, 2)} ms a request, of which SQLite ${fmt(sqlMs, 2)} ms ` +
-      `(${[...stats.values()].reduce((n, s) => n + s.calls, 0) / perRoute} statements)\n`,
+      `(${[...timer.stats.values()].reduce((n, s) => n + s.calls, 0) / perRoute} statements)\n`,
   );
   process.stdout.write(
     `${formatTable(
       ['statement (share of the request)', 'ms/request', 'calls/request', 'plan'],
       top.map(([sql, s]) => {
-        let plan = '';
-        try {
-          plan = /** @type {Array<{ detail: string }>} */ (
-            raw
-              .prepare(`explain query plan ${sql}`)
-              .all(...Array((sql.match(/\?/g) ?? []).length).fill(null))
-          )
-            .map((r) => r.detail)
-            .join('; ');
-        } catch {
-          plan = '';
-        }
+        const plan = queryPlan(raw, sql);
         return [
           `${Math.round((s.ms / perRoute / ms) * 100)} % ${sql.replace(/\s+/g, ' ').slice(0, 90)}`,
           fmt(s.ms / perRoute, 3),
@@ -151,24 +90,6 @@ async function profileRoute(title, one) {
       }),
     )}\n`,
   );
-}
-
-/**
- * @param {string} method
- * @param {string} url
- * @param {string} cookie
- * @param {unknown} [body]
- */
-async function call(method, url, cookie, body) {
-  const res = await app.inject({
-    method,
-    url,
-    headers: { cookie, origin, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { payload: JSON.stringify(body) } : {}),
-  });
-  if (res.statusCode >= 300)
-    throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
-  return res.json();
 }
 
 const counts = /** @type {{ cases: number, applications: number }} */ (

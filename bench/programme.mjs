@@ -13,7 +13,6 @@
 //   loop on the same file system.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   ApiClient,
   BENCH_PASSWORD,
@@ -21,10 +20,23 @@ import {
   setPasswordFromInvitation,
   signInComplete,
 } from './lib/api.mjs';
-import { measureRoute, processCpuMs, waitUntilIdle } from './lib/measure.mjs';
-import { formatProfileSummary, summariseProfile } from './lib/profile.mjs';
+import { cycling, measureRoute, processCpuMs, waitUntilIdle } from './lib/measure.mjs';
+import { latestProfile } from './lib/profile.mjs';
 import { applyCandidateFixes, CANDIDATE_FIXES, seedProgramme } from './lib/programme-data.mjs';
-import { environment, envNumber, fmt, formatTable, writeResults } from './lib/report.mjs';
+import {
+  busyWarning,
+  environment,
+  envNumber,
+  fmt,
+  formatTable,
+  invalidProblem,
+  percentile,
+  ratio,
+  round2,
+  secondsSince,
+  verifyAuditChain,
+  writeResults,
+} from './lib/report.mjs';
 import { fileSystemOf, freePort, REPO_DIR, RESULTS_DIR, startSlussa } from './lib/server.mjs';
 import { countRows, sqliteCommitBaseline } from './lib/sqlite.mjs';
 
@@ -87,20 +99,6 @@ const BIG_SHARE = 30;
 const MAX_ROUND_MS = 4000;
 /** Staff per NGO (the largest has the benchmark's signed-in user among them). */
 const STAFF_PER_NGO = 3;
-
-/** @param {bigint} start */
-const secondsSince = (start) =>
-  Math.round((Number(process.hrtime.bigint() - start) / 1e9) * 1000) / 1000;
-/** @param {number} a @param {number} b */
-const ratio = (a, b) => Math.round((a / b) * 100_000) / 100_000;
-/** @param {number[]} sorted @param {number} p */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
-}
-/** @param {number} x */
-const round2 = (x) => Math.round(x * 100) / 100;
 
 /**
  * The people and organisations, through the API: the administrator (TOTP),
@@ -255,27 +253,6 @@ async function probe(client, paths, { maxSeconds = 8 } = {}) {
     /** One request alone (sequential, through HTTP, the audit commit included). */
     aloneMs: { median: round2(percentile(sorted, 50)), max: round2(sorted.at(-1) ?? NaN) },
   };
-}
-
-/**
- * Autocannon requests that change their path before every send, cycling
- * through `paths` with a counter shared by all connections.
- *
- * @param {string[]} paths
- * @returns {import('./lib/measure.mjs').RouteRequest[]}
- */
-function cycling(paths) {
-  let next = 0;
-  return [
-    {
-      path: /** @type {string} */ (paths[0]),
-      setupRequest: (req) => {
-        const p = /** @type {string} */ (paths[next % paths.length]);
-        next += 1;
-        return { ...req, path: p };
-      },
-    },
-  ];
 }
 
 /**
@@ -679,8 +656,8 @@ export async function runProgramme({
       writes = {
         raw: { rowsPerSecond: Math.round(rawRate), runs: [rawBefore, rawAfter] },
         run,
-        transactionsRatio: ratio(run.transactionsPerSecond, rawRate),
-        decisionsRatio: ratio(run.decisionsPerSecond, rawRate),
+        transactionsRatio: ratio(run.transactionsPerSecond, rawRate, 5),
+        decisionsRatio: ratio(run.decisionsPerSecond, rawRate, 5),
         note:
           'Each submit and each decision is one transaction with its audit event (one commit each); ' +
           'the decide answer also reads the application back, an audited read (group-committed). ' +
@@ -732,40 +709,11 @@ export async function runProgramme({
       if (answeredReads !== undefined && n < answeredReads)
         problems.push(`only ${n} ${action} audit events for ${answeredReads} answered reads`);
     }
-    try {
-      const dbmod = await import(
-        pathToFileURL(path.join(REPO_DIR, 'dist/server/core/db/database.js')).href
-      );
-      const auditmod = await import(
-        pathToFileURL(path.join(REPO_DIR, 'dist/server/core/audit.js')).href
-      );
-      const handle = dbmod.openDatabase({ sqlitePath: server.sqlitePath });
-      audit.chain = await auditmod.verifyAuditChain(handle.db);
-      await handle.close();
-      if (!(/** @type {{ ok: boolean }} */ (audit.chain).ok))
-        problems.push('the audit chain is broken');
-    } catch (err) {
-      audit.chain = `not verified: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    audit.chain = await verifyAuditChain(server.sqlitePath, problems, path.join(REPO_DIR, 'dist'));
 
-    /** @type {Record<string, unknown> | undefined} */
-    let profile;
-    if (cpuProfile) {
-      const file = fs
-        .readdirSync(profileDir)
-        .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => path.join(profileDir, f))
-        .filter((f) => fs.statSync(f).mtimeMs >= profileStart)
-        .sort()
-        .at(-1);
-      if (file) {
-        const summary = summariseProfile(file, { top: 30 });
-        profile = { ...summary, wallMs: profileMs };
-        log(`\n${formatProfileSummary(summary)}\n`);
-      } else {
-        warnings.push('BENCH_CPU_PROF=1 but no .cpuprofile was written');
-      }
-    }
+    const profile = cpuProfile
+      ? latestProfile({ dir: profileDir, since: profileStart, wallMs: profileMs, log, warnings })
+      : undefined;
 
     // Ratios and targets.
     const bareRuns = [bareBefore, bareAfter].filter((m) => m !== undefined);
@@ -773,34 +721,29 @@ export async function runProgramme({
       ? bareRuns.reduce((n, m) => n + m.rps, 0) / bareRuns.length
       : NaN;
     const bareDrift =
-      bareBefore && bareAfter ? ratio(bareAfter.rps - bareBefore.rps, bareBefore.rps) : undefined;
+      bareBefore && bareAfter
+        ? ratio(bareAfter.rps - bareBefore.rps, bareBefore.rps, 5)
+        : undefined;
     const bareCpuRuns = bareRuns.map((m) => m.serverCpuUsPerRequest).filter((x) => x !== undefined);
     const bareCpu = bareCpuRuns.length
       ? bareCpuRuns.reduce((a, b) => a + b, 0) / bareCpuRuns.length
       : undefined;
     /** @param {import('./lib/measure.mjs').Measurement} m */
     const cpuRatio = (m) =>
-      bareCpu && m.serverCpuUsPerRequest ? ratio(bareCpu, m.serverCpuUsPerRequest) : undefined;
-    for (const m of [...Object.values(routes), ...bareRuns]) {
-      if (!m.valid)
-        problems.push(
-          `${m.title}: INVALID (errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx}: ${JSON.stringify(m.statusCodes)})`,
-        );
-    }
+      bareCpu && m.serverCpuUsPerRequest ? ratio(bareCpu, m.serverCpuUsPerRequest, 5) : undefined;
+    for (const m of [...Object.values(routes), ...bareRuns])
+      if (!m.valid) problems.push(invalidProblem(m));
     if (bareDrift !== undefined && Math.abs(bareDrift) > 0.15)
       warnings.push(
         `the bare baseline moved ${Math.round(bareDrift * 100)} % between its two runs: the machine was busy; ratios are rough`,
       );
-    const busiest = Math.max(env.loadAverage[0] ?? 0, environment().loadAverage[0] ?? 0);
-    if (busiest > env.cpus)
-      warnings.push(
-        `load average ${busiest} on ${env.cpus} CPUs: other work competed with the benchmark; all figures are rough`,
-      );
+    const busy = busyWarning(env);
+    if (busy) warnings.push(busy);
 
     /** @type {Array<{ name: string, actual: number | undefined, threshold: number, unit: string, status: string }>} */
     const targets = [];
     for (const [key, m] of Object.entries(routes)) {
-      const r = ratio(m.rps, bareRps);
+      const r = ratio(m.rps, bareRps, 5);
       const status = (/** @type {boolean} */ ok) => (!m.valid ? 'INVALID' : ok ? 'met' : 'MISSED');
       const label = routeDefs[/** @type {keyof typeof routeDefs} */ (key)].title;
       targets.push({
@@ -846,7 +789,7 @@ export async function runProgramme({
     const withRatios = Object.fromEntries(
       Object.entries(routes).map(([k, m]) => [
         k,
-        { ...m, ratioToBare: ratio(m.rps, bareRps), cpuRatioToBare: cpuRatio(m) },
+        { ...m, ratioToBare: ratio(m.rps, bareRps, 5), cpuRatioToBare: cpuRatio(m) },
       ]),
     );
     const { caseSample, staffCaseSample, writableCaseIds, applicationSample, ...seedFigures } =
@@ -918,7 +861,7 @@ export async function runProgramme({
       m.title,
       `${m.connections}${Object.values(routes).includes(m) && reduced[Object.keys(routes).find((k) => routes[k] === m) ?? ''] ? '†' : ''}`,
       fmt(m.rps, m.rps < 10 ? 2 : 0),
-      fmt(ratio(m.rps, bareRps), m.rps / bareRps < 0.01 ? 4 : 2),
+      fmt(ratio(m.rps, bareRps, 5), m.rps / bareRps < 0.01 ? 4 : 2),
       fmt(m.latencyMs.p50, 1),
       `${fmt(m.latencyMs.p95, 1)}${starved(m) ? '*' : ''}`,
       fmt(m.latencyMs.p99, 1),
@@ -1011,7 +954,7 @@ export async function runProgramme({
               'POST /api/applications (submit, staff)',
               run.workers,
               fmt(run.submitsPerSecond, 0),
-              fmt(ratio(run.submitsPerSecond, raw.rowsPerSecond), 2),
+              fmt(ratio(run.submitsPerSecond, raw.rowsPerSecond, 5), 2),
               fmt(run.latencyMs.submit.p50, 1),
               fmt(run.latencyMs.submit.p95, 1),
               fmt(run.latencyMs.submit.p99, 1),
@@ -1022,7 +965,7 @@ export async function runProgramme({
               'POST /api/applications/:id/decisions (coordinator)',
               run.workers,
               fmt(run.decisionsPerSecond, 0),
-              fmt(ratio(run.decisionsPerSecond, raw.rowsPerSecond), 2),
+              fmt(ratio(run.decisionsPerSecond, raw.rowsPerSecond, 5), 2),
               fmt(run.latencyMs.decide.p50, 1),
               fmt(run.latencyMs.decide.p95, 1),
               fmt(run.latencyMs.decide.p99, 1),
@@ -1033,7 +976,7 @@ export async function runProgramme({
               'write transactions (submits + decisions)',
               run.workers,
               fmt(run.transactionsPerSecond, 0),
-              fmt(ratio(run.transactionsPerSecond, raw.rowsPerSecond), 2),
+              fmt(ratio(run.transactionsPerSecond, raw.rowsPerSecond, 5), 2),
               '–',
               '–',
               '–',

@@ -4,83 +4,31 @@
 // requests one at a time with app.inject(), and prints per route the time per request, the statements that
 // take it, and the raw SQL of the same figures next to it. See bench/README.md.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { budgetPeriodDates } from './lib/budget-data.mjs';
+import { buildAppIn, copyDataFolder, queriesArgs, timeStatements } from './lib/queries.mjs';
 import {
   nationalTableSql,
   periodReportSql,
   reportVocabulary,
   timeRawSet,
 } from './lib/reports-data.mjs';
-import { DIST_DIR } from './lib/server.mjs';
 
-const args = process.argv.slice(2);
-const source = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
-const perRoute = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
-const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? '').split(',').filter(Boolean);
-if (!source || !fs.existsSync(path.join(source, 'slussa.db'))) {
-  process.stderr.write(
-    'usage: node bench/reports-queries.mjs <data folder with slussa.db> [requests] [--only=yearInternal,…]\n',
-  );
-  process.exit(2);
-}
-const dist = (/** @type {string} */ rel) =>
-  import(pathToFileURL(path.join(DIST_DIR, 'server', rel)).href);
+const { source, perRoute, only } = queriesArgs({
+  usage:
+    'node bench/reports-queries.mjs <data folder with slussa.db> [requests] [--only=yearInternal,…]',
+  requests: 3,
+});
 
 // A copy: the audit events written below must not change the kept folder.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slussa-bench-reports-queries-'));
-{
-  const src = new Database(path.join(source, 'slussa.db'), { readonly: true });
-  await src.backup(path.join(dir, 'slussa.db'));
-  src.close();
-}
-fs.copyFileSync(path.join(source, 'master.key'), path.join(dir, 'master.key'));
-const sqlitePath = path.join(dir, 'slussa.db');
-
-/** @type {Map<string, { calls: number, ms: number }>} per SQL text, for the current route */
-let stats = new Map();
-const probe = new Database(':memory:');
-const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
-probe.close();
-for (const method of ['all', 'get', 'run', 'iterate']) {
-  const original = Statement[method];
-  Statement[method] = function timed(/** @type {unknown[]} */ ...a) {
-    const t = performance.now();
-    try {
-      return original.apply(this, a);
-    } finally {
-      const s = stats.get(this.source) ?? { calls: 0, ms: 0 };
-      s.calls += 1;
-      s.ms += performance.now() - t;
-      stats.set(this.source, s);
-    }
-  };
-}
-
-const { loadConfig } = await dist('core/config.js');
-const { openAndMigrate } = await dist('core/bootstrap.js');
-const { buildApp } = await dist('app.js');
-const { createSession } = await dist('core/auth/sessions.js');
-const config = loadConfig({
-  ...process.env,
-  SLUSSA_DATA_DIR: dir,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  SLUSSA_RATE_LIMIT: '100000000',
-  SLUSSA_MASTER_KEY: '',
-  DATABASE_URL: '',
-});
-const database = await openAndMigrate(config);
-const { app, ctx } = await buildApp({ config, database });
+const { dir, sqlitePath } = await copyDataFolder(source, 'slussa-bench-reports-queries-');
+const timer = timeStatements();
+const { app, config, database, sessionCookie } = await buildAppIn(dir);
 const raw = new Database(sqlitePath, { readonly: true });
 const coordinatorId = /** @type {{ id: string }} */ (
   raw.prepare('select id from users where email = ?').get('samordnare1@bench.example')
 ).id;
-const limits = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
-const cookie = `slussa_session=${(await createSession(ctx.db, coordinatorId, 'full', new Date(), limits)).token}`;
+const cookie = await sessionCookie(coordinatorId);
 const period = /** @type {{ starts_on: string, ends_on: string }} */ (
   raw.prepare('select starts_on, ends_on from budget_periods order by starts_on desc limit 1').get()
 );
@@ -126,7 +74,7 @@ for (const version of ['internal', 'publishable'])
 const line = (/** @type {string} */ s) => process.stdout.write(`${s}\n`);
 for (const [key, r] of Object.entries(routes)) {
   if (only.length && !only.includes(key)) continue;
-  stats = new Map();
+  timer.reset();
   /** @type {number[]} */
   const ms = [];
   let bytes = 0;
@@ -144,8 +92,8 @@ for (const [key, r] of Object.entries(routes)) {
       throw new Error(`${r.url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
   }
   const cpu = process.cpuUsage(cpu0);
-  const sqlMs = [...stats.values()].reduce((n, s) => n + s.ms, 0) / perRoute;
-  const top = [...stats].sort((x, z) => z[1].ms - x[1].ms).slice(0, 8);
+  const sqlMs = [...timer.stats.values()].reduce((n, s) => n + s.ms, 0) / perRoute;
+  const top = [...timer.stats].sort((x, z) => z[1].ms - x[1].ms).slice(0, 8);
   const rawTiming = timeRawSet(sqlitePath, r.raw(), {
     seconds: 0,
     minRuns: perRoute,

@@ -21,8 +21,8 @@ import Database from 'better-sqlite3';
 import { seedPeople } from './programme.mjs';
 import { ApiClient } from './lib/api.mjs';
 import { budgetPeriodDates, seedBudget } from './lib/budget-data.mjs';
-import { measureRoute } from './lib/measure.mjs';
-import { formatProfileSummary, summariseProfile } from './lib/profile.mjs';
+import { measureRoute, probeGet } from './lib/measure.mjs';
+import { latestProfile } from './lib/profile.mjs';
 import { seedProgramme } from './lib/programme-data.mjs';
 import {
   checkNationalTable,
@@ -33,7 +33,19 @@ import {
   seedContactStatistics,
   timeRawSet,
 } from './lib/reports-data.mjs';
-import { environment, envNumber, fmt, formatTable, writeResults } from './lib/report.mjs';
+import {
+  busyWarning,
+  environment,
+  envNumber,
+  fmt,
+  formatTable,
+  invalidProblem,
+  ratio,
+  rawDriftWarning,
+  secondsSince,
+  verifyAuditChain,
+  writeResults,
+} from './lib/report.mjs';
 import {
   DIST_DIR,
   fileSystemOf,
@@ -85,50 +97,6 @@ export function reportsSettings() {
     /** Measurement passes on the same seeded server (the seed takes minutes; a second pass shows the spread). */
     passes: Math.max(1, Math.round(envNumber('BENCH_REPORTS_PASSES', 1))),
     routes: routes.length ? routes : ROUTE_CHOICES,
-  };
-}
-
-/** @param {bigint} start */
-const secondsSince = (start) =>
-  Math.round((Number(process.hrtime.bigint() - start) / 1e9) * 1000) / 1000;
-/** @param {number} a @param {number} b */
-const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
-/** @param {number} x */
-const round2 = (x) => Math.round(x * 100) / 100;
-
-/**
- * One GET, one at a time, `count` times (fewer when they take more than
- * `maxSeconds`, at least 2); all must answer 200.
- *
- * @param {ApiClient} client
- * @param {string} p
- * @param {number} count
- * @param {number} [maxSeconds]
- */
-async function probe(client, p, count, maxSeconds = 8) {
-  const deadline = performance.now() + maxSeconds * 1000;
-  /** @type {number[]} */
-  const ms = [];
-  /** @type {{ status: number, body: any }} */
-  let res = { status: 0, body: undefined };
-  let bytes = 0;
-  for (let i = 0; i < count; i += 1) {
-    if (i >= 2 && performance.now() > deadline) break;
-    const t = performance.now();
-    res = await client.send('GET', p, undefined, 'application/json');
-    ms.push(performance.now() - t);
-    if (res.status !== 200) break;
-    bytes = Buffer.byteLength(JSON.stringify(res.body));
-  }
-  ms.sort((a, b) => a - b);
-  return {
-    status: res.status,
-    body: res.body,
-    bytes,
-    aloneMs: {
-      median: round2(ms[Math.floor((ms.length - 1) / 2)] ?? NaN),
-      max: round2(ms.at(-1) ?? NaN),
-    },
   };
 }
 
@@ -332,7 +300,7 @@ export async function runReports({
     const answers = {};
     for (const key of keys) {
       const def = /** @type {(typeof defs)[string]} */ (defs[key]);
-      const p = await probe(coordinator, def.path, 3);
+      const p = await probeGet(coordinator, def.path, 3, 8);
       if (p.status !== 200)
         throw new Error(
           `GET ${def.path} answered ${p.status}: ${JSON.stringify(p.body).slice(0, 500)}; server: ${server.stdout().slice(-1500)} ${server.stderr().slice(-500)}`,
@@ -469,60 +437,23 @@ export async function runReports({
       if (events < answered)
         problems.push(`only ${events} ${action} audit events for ${answered} answered requests`);
     }
-    try {
-      const dbmod = await import(
-        pathToFileURL(path.join(DIST_DIR, 'server/core/db/database.js')).href
-      );
-      const auditmod = await import(
-        pathToFileURL(path.join(DIST_DIR, 'server/core/audit.js')).href
-      );
-      const handle = dbmod.openDatabase({ sqlitePath: server.sqlitePath });
-      audit.chain = await auditmod.verifyAuditChain(handle.db);
-      await handle.close();
-      if (!(/** @type {{ ok: boolean }} */ (audit.chain).ok))
-        problems.push('the audit chain is broken');
-    } catch (err) {
-      audit.chain = `not verified: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    audit.chain = await verifyAuditChain(server.sqlitePath, problems);
 
-    /** @type {Record<string, unknown> | undefined} */
-    let profile;
-    if (cpuProfile) {
-      const file = fs
-        .readdirSync(profileDir)
-        .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => path.join(profileDir, f))
-        .filter((f) => fs.statSync(f).mtimeMs >= profileStart)
-        .sort()
-        .at(-1);
-      if (file) {
-        const summary = summariseProfile(file, { top: 30 });
-        profile = { ...summary, wallMs: profileMs };
-        log(`\n${formatProfileSummary(summary)}\n`);
-      } else warnings.push('BENCH_CPU_PROF=1 but no .cpuprofile was written');
-    }
+    const profile = cpuProfile
+      ? latestProfile({ dir: profileDir, since: profileStart, wallMs: profileMs, log, warnings })
+      : undefined;
 
     // Validity, ratios and targets.
-    for (const m of Object.values(routes))
-      if (!m.valid)
-        problems.push(
-          `${m.title}: INVALID (errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx}: ${JSON.stringify(m.statusCodes)})`,
-        );
+    for (const m of Object.values(routes)) if (!m.valid) problems.push(invalidProblem(m));
     for (const k of keys) {
       const b = rawBefore[k];
       const a = rawAfter[k];
       if (!a || !b) continue;
-      const drift = ratio(a.ms.p95 - b.ms.p95, b.ms.p95);
-      if (Math.abs(drift) > 0.25)
-        warnings.push(
-          `the raw ${k} p95 moved ${Math.round(drift * 100)} % between its two runs: the machine was busy; ratios are rough`,
-        );
+      const drift = rawDriftWarning(k, b.ms.p95, a.ms.p95);
+      if (drift) warnings.push(drift);
     }
-    const busiest = Math.max(env.loadAverage[0] ?? 0, environment().loadAverage[0] ?? 0);
-    if (busiest > env.cpus)
-      warnings.push(
-        `load average ${busiest} on ${env.cpus} CPUs: other work competed with the benchmark; all figures are rough`,
-      );
+    const busy = busyWarning(env);
+    if (busy) warnings.push(busy);
 
     /** @type {Array<{ name: string, actual: number | undefined, threshold: number, unit: string, status: string }>} */
     const targets = [];

@@ -20,8 +20,18 @@ import { runReports } from './reports.mjs';
 import { runProgramme } from './programme.mjs';
 import { seedSlussa } from './lib/api.mjs';
 import { measureRoute, throughputOf } from './lib/measure.mjs';
-import { formatProfileSummary, summariseProfile } from './lib/profile.mjs';
-import { environment, envNumber, fmt, formatTable, writeResults } from './lib/report.mjs';
+import { latestProfile } from './lib/profile.mjs';
+import {
+  busyWarning,
+  environment,
+  envNumber,
+  fmt,
+  formatTable,
+  invalidProblem,
+  ratio,
+  verifyAuditChain,
+  writeResults,
+} from './lib/report.mjs';
 import {
   fileSystemOf,
   freePort,
@@ -87,8 +97,6 @@ const mean = (xs) => {
 };
 /** @param {number | undefined} x */
 const signed = (x) => (x === undefined ? '–' : `${x >= 0 ? '+' : ''}${fmt(x, 1)}`);
-/** @param {number} a @param {number} b */
-const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
 
 async function main() {
   const taken = new Set();
@@ -365,57 +373,19 @@ async function foundation({ bare, taken }) {
         );
       }
     }
-    try {
-      const dbmod = await import(
-        pathToFileURL(path.join(REPO_DIR, 'dist/server/core/db/database.js')).href
-      );
-      const auditmod = await import(
-        pathToFileURL(path.join(REPO_DIR, 'dist/server/core/audit.js')).href
-      );
-      const handle = dbmod.openDatabase({ sqlitePath: slussa.sqlitePath });
-      audit.chain = await auditmod.verifyAuditChain(handle.db);
-      await handle.close();
-      if (!(/** @type {{ ok: boolean }} */ (audit.chain).ok))
-        problems.push('the audit chain is broken');
-    } catch (err) {
-      audit.chain = `not verified: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    audit.chain = await verifyAuditChain(slussa.sqlitePath, problems, path.join(REPO_DIR, 'dist'));
 
-    /** @type {Record<string, unknown> | undefined} */
-    let profile;
-    if (settings.cpuProfile) {
-      const files = fs
-        .readdirSync(profileDir)
-        .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => path.join(profileDir, f))
-        .filter((f) => fs.statSync(f).mtimeMs >= profileStart);
-      const file = files.sort().at(-1);
-      if (file) {
-        const summary = summariseProfile(file, { top: 30 });
-        profile = { ...summary, wallMs: profileMs };
-        log(`\n${formatProfileSummary(summary)}\n`);
-      } else {
-        warnings.push('BENCH_CPU_PROF=1 but no .cpuprofile was written');
-      }
-    }
+    const profile = settings.cpuProfile
+      ? latestProfile({ dir: profileDir, since: profileStart, wallMs: profileMs, log, warnings })
+      : undefined;
 
     // Baseline and ratios.
     const bareRps = (bare1.rps + bare2.rps) / 2;
     const bareDrift = ratio(bare2.rps - bare1.rps, bare1.rps);
-    for (const m of Object.values(routes)) {
-      if (!m.valid) {
-        problems.push(
-          `${m.title}: INVALID (errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx}: ${JSON.stringify(m.statusCodes)})`,
-        );
-      }
-    }
+    for (const m of Object.values(routes)) if (!m.valid) problems.push(invalidProblem(m));
     for (const m of [bare1, bare2]) if (!m.valid) problems.push(`${m.title}: INVALID`);
-    const busiest = Math.max(env.loadAverage[0] ?? 0, environment().loadAverage[0] ?? 0);
-    if (busiest > env.cpus) {
-      warnings.push(
-        `load average ${busiest} on ${env.cpus} CPUs: other work competed with the benchmark; all figures are rough`,
-      );
-    }
+    const busy = busyWarning(env);
+    if (busy) warnings.push(busy);
     if (Math.abs(bareDrift) > 0.15) {
       warnings.push(
         `the bare baseline moved ${Math.round(bareDrift * 100)} % between its two runs: the machine was busy; ratios are rough`,

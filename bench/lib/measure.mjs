@@ -4,6 +4,7 @@
 // no p95, and its figures are kept alongside for comparison.
 import fs from 'node:fs';
 import autocannon from 'autocannon';
+import { percentile, round2 } from './report.mjs';
 
 /**
  * @typedef {object} RouteRequest
@@ -48,13 +49,6 @@ import autocannon from 'autocannon';
  *   the warm-up and of the run (autocannon closes its connections; the server still answers them)
  */
 
-/** @param {number[]} sorted  @param {number} p */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
-}
-
 /**
  * CPU time (user + system, all threads) a process has used, in ms, from
  * /proc/<pid>/stat; undefined where there is no /proc. Clock ticks are
@@ -74,9 +68,6 @@ export function processCpuMs(pid) {
     return undefined;
   }
 }
-
-/** @param {number} x */
-const round2 = (x) => Math.round(x * 100) / 100;
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -296,4 +287,60 @@ export async function throughputOf(fn, { count, concurrency }) {
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return { count, concurrency, seconds: round2(seconds), perSecond: round2(count / seconds) };
+}
+
+/**
+ * A request list for autocannon: one request whose path is rebuilt before
+ * every send (`setupRequest`), cycling through `paths` with a counter shared
+ * by all connections, so that consecutive requests ask different things.
+ *
+ * @param {string[]} paths
+ * @returns {RouteRequest[]}
+ */
+export function cycling(paths) {
+  let next = 0;
+  return [
+    {
+      path: /** @type {string} */ (paths[0]),
+      setupRequest: (req) => {
+        const p = /** @type {string} */ (paths[next % paths.length]);
+        next += 1;
+        return { ...req, path: p };
+      },
+    },
+  ];
+}
+
+/**
+ * One GET, one at a time, `count` times (fewer when they take more than
+ * `maxSeconds`, at least 2); all must answer 200. Returns the last answer and
+ * how long one request takes alone.
+ *
+ * @param {import('./api.mjs').ApiClient} client
+ * @param {string} p
+ * @param {number} count
+ * @param {number} maxSeconds
+ */
+export async function probeGet(client, p, count, maxSeconds) {
+  const deadline = performance.now() + maxSeconds * 1000;
+  /** @type {number[]} */
+  const ms = [];
+  /** @type {{ status: number, body: any }} */
+  let res = { status: 0, body: undefined };
+  let bytes = 0;
+  for (let i = 0; i < count; i += 1) {
+    if (i >= 2 && performance.now() > deadline) break;
+    const t = performance.now();
+    res = await client.send('GET', p, undefined, 'application/json');
+    ms.push(performance.now() - t);
+    if (res.status !== 200) break;
+    bytes = Buffer.byteLength(JSON.stringify(res.body));
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    status: res.status,
+    body: res.body,
+    bytes,
+    aloneMs: { median: round2(percentile(ms, 50)), max: round2(ms.at(-1) ?? NaN) },
+  };
 }

@@ -148,3 +148,32 @@ export function formatProfileSummary(s) {
   for (const r of s.topInclusive) lines.push(`  ${String(r.pct).padStart(5)} %  ${r.fn}`);
   return lines.join('\n');
 }
+
+/**
+ * The newest `.cpuprofile` in `dir` written since `since` (ms), summarised and
+ * printed; undefined (and a warning) when the server wrote none.
+ *
+ * @param {object} o
+ * @param {string} o.dir
+ * @param {number} o.since   Date.now() when the profiled server started
+ * @param {number} o.wallMs  how long it ran
+ * @param {(s: string) => void} o.log
+ * @param {string[]} o.warnings
+ * @returns {Record<string, unknown> | undefined}
+ */
+export function latestProfile({ dir, since, wallMs, log, warnings }) {
+  const file = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).mtimeMs >= since)
+    .sort()
+    .at(-1);
+  if (!file) {
+    warnings.push('BENCH_CPU_PROF=1 but no .cpuprofile was written');
+    return undefined;
+  }
+  const summary = summariseProfile(file, { top: 30 });
+  log(`\n${formatProfileSummary(summary)}\n`);
+  return { ...summary, wallMs };
+}

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_DIR, RESULTS_DIR } from './server.mjs';
+import { pathToFileURL } from 'node:url';
+import { DIST_DIR, REPO_DIR, RESULTS_DIR } from './server.mjs';
 
 /** Settings read from the environment, with defaults. */
 export function envNumber(/** @type {string} */ name, /** @type {number} */ fallback) {
@@ -81,3 +82,90 @@ export const fmt = (x, digits = 1) =>
   x === undefined || Number.isNaN(x)
     ? '–'
     : x.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Seconds since a `process.hrtime.bigint()`, to the millisecond. @param {bigint} start */
+export const secondsSince = (start) =>
+  Math.round((Number(process.hrtime.bigint() - start) / 1e9) * 1000) / 1000;
+
+/**
+ * a ÷ b rounded to `digits` decimals (the programme keeps 5, where its
+ * ratios to the bare route can be tiny).
+ *
+ * @param {number} a @param {number} b @param {number} [digits]
+ */
+export const ratio = (a, b, digits = 3) => {
+  const scale = 10 ** digits;
+  return Math.round((a / b) * scale) / scale;
+};
+
+/** Exact percentile (nearest rank) of sorted values. @param {number[]} sorted @param {number} p */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
+}
+
+/** @param {number} x */
+export const round2 = (x) => Math.round(x * 100) / 100;
+/** @param {number} x */
+export const round3 = (x) => Math.round(x * 1000) / 1000;
+
+/**
+ * The `problems` line of a measurement with errors, timeouts or non-2xx answers.
+ *
+ * @param {{ title: string, errors: number, timeouts: number, non2xx: number, statusCodes: Record<string, number> }} m
+ */
+export const invalidProblem = (m) =>
+  `${m.title}: INVALID (errors ${m.errors}, timeouts ${m.timeouts}, non-2xx ${m.non2xx}: ${JSON.stringify(m.statusCodes)})`;
+
+/**
+ * The `note:` when the load average, at the start (`env`) or now, exceeded the
+ * CPUs; undefined when the machine was quiet enough.
+ *
+ * @param {{ cpus: number, loadAverage: number[] }} env  from environment() at the start
+ */
+export function busyWarning(env) {
+  const busiest = Math.max(env.loadAverage[0] ?? 0, environment().loadAverage[0] ?? 0);
+  return busiest > env.cpus
+    ? `load average ${busiest} on ${env.cpus} CPUs: other work competed with the benchmark; all figures are rough`
+    : undefined;
+}
+
+/**
+ * The `note:` when a raw baseline's p95, measured before and after the routes,
+ * moved more than 25 %; undefined when it held.
+ *
+ * @param {string} name @param {number} beforeP95 @param {number} afterP95
+ */
+export function rawDriftWarning(name, beforeP95, afterP95) {
+  const drift = ratio(afterP95 - beforeP95, beforeP95);
+  return Math.abs(drift) > 0.25
+    ? `the raw ${name} p95 moved ${Math.round(drift * 100)} % between its two runs: the machine was busy; ratios are rough`
+    : undefined;
+}
+
+/**
+ * Verifies the audit hash chain of a stopped server's file with the build's
+ * own code; adds a problem when it is broken. Returns the verification, or
+ * why it could not run.
+ *
+ * @param {string} sqlitePath
+ * @param {string[]} problems
+ * @param {string} [distDir]  the build whose code verifies (default: the one benchmarked)
+ * @returns {Promise<unknown>}
+ */
+export async function verifyAuditChain(sqlitePath, problems, distDir = DIST_DIR) {
+  try {
+    const dbmod = await import(
+      pathToFileURL(path.join(distDir, 'server/core/db/database.js')).href
+    );
+    const auditmod = await import(pathToFileURL(path.join(distDir, 'server/core/audit.js')).href);
+    const handle = dbmod.openDatabase({ sqlitePath });
+    const chain = await auditmod.verifyAuditChain(handle.db);
+    await handle.close();
+    if (!(/** @type {{ ok: boolean }} */ (chain).ok)) problems.push('the audit chain is broken');
+    return chain;
+  } catch (err) {
+    return `not verified: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { prng } from './directory-data.mjs';
 import { between, iso, pick, pickWeighted, uuidv7At } from './programme-data.mjs';
+import { percentile, round3 } from './report.mjs';
 import { DIST_DIR } from './server.mjs';
 
 /** @param {string} rel  a module under dist/server */
@@ -469,14 +470,6 @@ function runOnce(db, prepared) {
     db.exec('commit');
   }
   return out;
-}
-
-const round3 = (/** @type {number} */ x) => Math.round(x * 1000) / 1000;
-/** @param {number[]} sorted @param {number} p */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return /** @type {number} */ (sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]);
 }
 
 /**
