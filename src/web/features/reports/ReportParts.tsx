@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useId, useRef, type ReactNode } from 'react';
+import { useCallback, useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { intlLocale, useT } from '../../i18n.js';
 import { countryName } from '../../countries.js';
 import { formatDate } from '../../reference.js';
 import { TableWrap } from '../../components/TableWrap.js';
+import { Pagination, type PaginationTexts } from '../../components/Pagination.js';
 import { Money } from '../programme/ProgrammeParts.js';
 import { formatCount } from '../programme/vocabulary.js';
 import type {
@@ -328,79 +329,17 @@ export function ApplicationsTable({ report }: { report: PeriodReport }) {
 }
 
 /**
- * Which decisions of how many the page shows, with buttons to the previous and
- * next pages. A button that becomes disabled (the first or last page reached)
- * hands the focus to the other one, so it does not fall back to the page's start.
- */
-function DecisionNotesPager({
-  paging,
-  shown,
-  onPage,
-}: {
-  paging: NotesPaging;
-  shown: number;
-  onPage: (page: number) => void;
-}) {
-  const t = useT();
-  const previous = useRef<HTMLButtonElement>(null);
-  const next = useRef<HTMLButtonElement>(null);
-  const pressed = useRef<'previous' | 'next' | null>(null);
-  const { page, pageSize, total, pageCount } = paging;
-  useEffect(() => {
-    if (pressed.current === 'next' && next.current?.disabled) previous.current?.focus();
-    if (pressed.current === 'previous' && previous.current?.disabled) next.current?.focus();
-    pressed.current = null;
-  }, [page]);
-  const first = (page - 1) * pageSize + 1;
-  const go = (button: 'previous' | 'next', to: number) => {
-    pressed.current = button;
-    onPage(to);
-  };
-  return (
-    <nav className="pagination" aria-label={t('web.reports.notesPager.label')}>
-      <p aria-live="polite">
-        {shown > 0
-          ? t('web.reports.notesPager.showing', {
-              from: formatCount(first),
-              to: formatCount(first + shown - 1),
-              total: formatCount(total),
-            })
-          : t('web.reports.notesPager.pastEnd', {
-              page: formatCount(page),
-              last: formatCount(pageCount),
-            })}
-      </p>
-      <div className="button-row">
-        <button
-          ref={previous}
-          type="button"
-          className="button-secondary"
-          aria-label={t('web.reports.notesPager.previous')}
-          disabled={page <= 1}
-          // Past the end, back to the last page that has notes.
-          onClick={() => go('previous', Math.min(page - 1, pageCount))}
-        >
-          {t('web.common.previous')}
-        </button>
-        <button
-          ref={next}
-          type="button"
-          className="button-secondary"
-          aria-label={t('web.reports.notesPager.next')}
-          disabled={page >= pageCount}
-          onClick={() => go('next', page + 1)}
-        >
-          {t('web.common.next')}
-        </button>
-      </div>
-    </nav>
-  );
-}
-
-/**
  * The internal version's decisions with their case codes, grounds and short
  * descriptions: a page of them, with the pager under the table.
  */
+const NOTES_PAGER: PaginationTexts = {
+  label: 'web.reports.notesPager.label',
+  showing: 'web.reports.notesPager.showing',
+  pastEnd: 'web.reports.notesPager.pastEnd',
+  previous: 'web.reports.notesPager.previous',
+  next: 'web.reports.notesPager.next',
+};
+
 export function DecisionNotesTable({
   notes,
   paging,
@@ -454,7 +393,13 @@ export function DecisionNotesTable({
           <p className="hint">{tr('notes.decisionNotes')}</p>
         </>
       ) : null}
-      <DecisionNotesPager paging={paging} shown={notes.length} onPage={onPage} />
+      <Pagination
+        total={paging.total}
+        offset={(paging.page - 1) * paging.pageSize}
+        limit={paging.pageSize}
+        onChange={(offset) => onPage(Math.floor(offset / paging.pageSize) + 1)}
+        texts={NOTES_PAGER}
+      />
     </>
   );
 }
