@@ -190,6 +190,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('locale', 'sv');
 
+  const publicOrigin = new URL(config.publicUrl).origin;
   app.addHook('onRequest', async (request, reply) => {
     const isApi = request.url.startsWith('/api');
     if (isApi) reply.header('Cache-Control', 'no-store');
@@ -202,8 +203,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       const origin = request.headers.origin;
       const site = request.headers['sec-fetch-site'];
       const allowed = origin
-        ? origin === new URL(config.publicUrl).origin ||
-          origin === `${request.protocol}://${request.host}`
+        ? origin === publicOrigin || origin === `${request.protocol}://${request.host}`
         : site === 'same-origin';
       if (!allowed) throw new AppError('csrf');
     }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from './db/database.js';
 import { forUpdate, type DialectName } from './db/dialect.js';
+import { prepared } from './db/prepared.js';
 import type { Clock } from './context.js';
 import { newId } from './ids.js';
 import type { Actor } from './access.js';
@@ -64,6 +65,33 @@ export function canonicalContent(row: Omit<AuditRow, 'hash'>): string {
 
 export const hashEvent = (row: Omit<AuditRow, 'hash'>): string =>
   createHash('sha256').update(canonicalContent(row)).digest('hex');
+
+// Every audited request appends through these: built once (prepared.ts).
+const readHead = prepared((tx: Db, _v: Record<string, never>) =>
+  tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1),
+);
+const readHeadForUpdate = prepared((tx: Db, _v: Record<string, never>) =>
+  tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate(),
+);
+const insertOne = prepared((tx: Db, v: AuditRow) =>
+  tx.insertInto('audit_events').values({
+    seq: v.seq,
+    id: v.id,
+    at: v.at,
+    actor_user_id: v.actor_user_id,
+    actor_organisation_id: v.actor_organisation_id,
+    action: v.action,
+    object_type: v.object_type,
+    object_id: v.object_id,
+    request_id: v.request_id,
+    outcome: v.outcome,
+    prev_hash: v.prev_hash,
+    hash: v.hash,
+  }),
+);
+const moveHead = prepared((tx: Db, v: { seq: number; hash: string }) =>
+  tx.updateTable('audit_head').set({ seq: v.seq, hash: v.hash }).where('id', '=', 1),
+);
 
 interface Pending {
   event: AuditEventInput;
@@ -129,9 +157,11 @@ export class AuditLog {
     items: ReadonlyArray<{ event: AuditEventInput; at: string }>,
   ): Promise<void> {
     if (items.length === 0) return;
-    let q = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-    if (forUpdate(this.dialect)) q = q.forUpdate();
-    const head = await q.executeTakeFirstOrThrow();
+    const head = await (forUpdate(this.dialect) ? readHeadForUpdate : readHead).executeTakeFirst(
+      tx,
+      {},
+    );
+    if (!head) throw new Error('The audit chain has no head row.');
     let seq = Number(head.seq);
     let prev = head.hash;
     const rows: AuditRow[] = [];
@@ -154,14 +184,19 @@ export class AuditLog {
       rows.push({ ...base, hash });
       prev = hash;
     }
-    // Insert in chunks to stay under SQLite's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 50) {
-      await tx
-        .insertInto('audit_events')
-        .values(rows.slice(i, i + 50))
-        .execute();
+    if (rows.length === 1 || this.dialect === 'sqlite') {
+      // In process, a prepared row at a time costs less than building a multi-row insert.
+      for (const row of rows) await insertOne.run(tx, row);
+    } else {
+      // One round trip per chunk of rows (PostgreSQL).
+      for (let i = 0; i < rows.length; i += 50) {
+        await tx
+          .insertInto('audit_events')
+          .values(rows.slice(i, i + 50))
+          .execute();
+      }
     }
-    await tx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+    await moveHead.run(tx, { seq, hash: prev });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import { newToken, sha256hex } from '../ids.js';
 
 /**
@@ -54,14 +55,9 @@ export interface SessionRow {
 export type SessionLookup =
   { ok: true; session: SessionRow } | { ok: false; reason: 'missing' | 'expired' };
 
-export async function findSession(
-  db: Db,
-  token: string,
-  now: Date,
-  limits: SessionLimits,
-): Promise<SessionLookup> {
-  const id = sha256hex(token);
-  const session = await db
+// Every authenticated request runs these: built once (prepared.ts).
+const sessionById = prepared((db: Db, v: { id: string }) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -75,25 +71,34 @@ export async function findSession(
       'users.locale',
       'users.disabled_at',
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', v.id),
+);
+const deleteSession = prepared((db: Db, v: { id: string }) =>
+  db.deleteFrom('sessions').where('id', '=', v.id),
+);
+const touchSession = prepared((db: Db, v: { id: string; at: string }) =>
+  db.updateTable('sessions').set({ last_seen_at: v.at }).where('id', '=', v.id),
+);
+
+export async function findSession(
+  db: Db,
+  token: string,
+  now: Date,
+  limits: SessionLimits,
+): Promise<SessionLookup> {
+  const id = sha256hex(token);
+  const session = await sessionById.executeTakeFirst(db, { id });
   if (!session) return { ok: false, reason: 'missing' };
   if (session.disabled_at) {
-    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    await deleteSession.run(db, { id });
     return { ok: false, reason: 'expired' };
   }
   const idleFor = now.getTime() - Date.parse(session.last_seen_at);
   if (now.toISOString() >= session.expires_at || idleFor >= limits.idleMs) {
-    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    await deleteSession.run(db, { id });
     return { ok: false, reason: 'expired' };
   }
-  if (idleFor >= TOUCH_AFTER_MS) {
-    await db
-      .updateTable('sessions')
-      .set({ last_seen_at: now.toISOString() })
-      .where('id', '=', id)
-      .execute();
-  }
+  if (idleFor >= TOUCH_AFTER_MS) await touchSession.run(db, { id, at: now.toISOString() });
   return { ok: true, session };
 }
 

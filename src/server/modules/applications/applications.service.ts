@@ -4,6 +4,7 @@ import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Db, Tx } from '../../core/db/database.js';
+import { prepared } from '../../core/db/prepared.js';
 import { forUpdate } from '../../core/db/dialect.js';
 import { auditActor } from '../../core/audit.js';
 import { isLocale, t, type Locale } from '../../core/i18n.js';
@@ -558,10 +559,17 @@ export async function listApplications(
 
 type AppRow = NonNullable<Awaited<ReturnType<typeof selectApplication>>>;
 
+// Opening and deciding an application are the programme's busiest paths: their
+// fixed-shape queries are built once (prepared.ts).
+const applicationById = prepared((db: Db, v: { id: string }) =>
+  db.selectFrom('applications').selectAll().where('id', '=', v.id),
+);
+const applicationByIdForUpdate = prepared((db: Db, v: { id: string }) =>
+  db.selectFrom('applications').selectAll().where('id', '=', v.id).forUpdate(),
+);
+
 function selectApplication(db: Db | Tx, id: string, lock = false) {
-  let q = db.selectFrom('applications').selectAll().where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  return q.executeTakeFirst();
+  return (lock ? applicationByIdForUpdate : applicationById).executeTakeFirst(db, { id });
 }
 
 /**
@@ -640,11 +648,7 @@ function toDecisionView(
 /** Current facts for the rule checks: recomputed while the application waits in the queue. */
 async function currentWarnings(ctx: AppContext, db: Db | Tx, app: AppRow): Promise<Warning[]> {
   const c = app.case_id
-    ? await db
-        .selectFrom('cases')
-        .select(['police_report', 'police_report_date', 'residence_status'])
-        .where('id', '=', app.case_id)
-        .executeTakeFirst()
+    ? await detailQueries.caseFacts.executeTakeFirst(db, { id: app.case_id })
     : undefined;
   const others =
     app.type === 'reflection' && app.case_id ? await reflectionsOf(db, app.case_id, app.id) : [];
@@ -662,18 +666,14 @@ async function currentWarnings(ctx: AppContext, db: Db | Tx, app: AppRow): Promi
   });
 }
 
-async function buildDetail(
-  ctx: AppContext,
-  actor: Actor,
-  app: AppRow,
-  owner: boolean,
-): Promise<ApplicationDetail> {
-  const [summary, decisions, messages, rates] = await Promise.all([
-    summaryQuery(ctx.db)
+const detailQueries = {
+  summary: prepared((db: Db, v: { id: string }) =>
+    summaryQuery(db)
       .select([...SUMMARY_COLUMNS])
-      .where('a.id', '=', app.id)
-      .executeTakeFirstOrThrow(),
-    ctx.db
+      .where('a.id', '=', v.id),
+  ),
+  decisions: prepared((db: Db, v: { id: string }) =>
+    db
       .selectFrom('decisions as d')
       .leftJoin('users as u', 'u.id', 'd.decided_by')
       .leftJoin('users as v', 'v.id', 'd.approved_by')
@@ -696,24 +696,49 @@ async function buildDetail(
         'v.name as approved_by_name',
         'd.approval_comment_enc',
       ])
-      .where('d.application_id', '=', app.id)
-      .orderBy('d.sequence', 'desc')
-      .execute(),
-    ctx.db
+      .where('d.application_id', '=', v.id)
+      .orderBy('d.sequence', 'desc'),
+  ),
+  messages: prepared((db: Db, v: { id: string }) =>
+    db
       .selectFrom('application_messages as m')
       .leftJoin('users as u', 'u.id', 'm.by_user_id')
       .select(['m.id', 'm.kind', 'm.body_enc', 'm.at', 'u.name'])
-      .where('m.application_id', '=', app.id)
-      .orderBy('m.at')
-      .execute(),
+      .where('m.application_id', '=', v.id)
+      .orderBy('m.at'),
+  ),
+  rates: prepared((db: Db, v: { id: string }) =>
+    db.selectFrom('rate_schedules').selectAll().where('id', '=', v.id),
+  ),
+  caseFacts: prepared((db: Db, v: { id: string }) =>
+    db
+      .selectFrom('cases')
+      .select(['police_report', 'police_report_date', 'residence_status'])
+      .where('id', '=', v.id),
+  ),
+  lastSequence: prepared((db: Db, v: { id: string }) =>
+    db
+      .selectFrom('decisions')
+      .select((eb) => eb.fn.max('sequence').as('m'))
+      .where('application_id', '=', v.id),
+  ),
+};
+
+async function buildDetail(
+  ctx: AppContext,
+  actor: Actor,
+  app: AppRow,
+  owner: boolean,
+): Promise<ApplicationDetail> {
+  const [summary, decisions, messages, rates] = await Promise.all([
+    detailQueries.summary.executeTakeFirst(ctx.db, { id: app.id }),
+    detailQueries.decisions.execute(ctx.db, { id: app.id }),
+    detailQueries.messages.execute(ctx.db, { id: app.id }),
     app.rate_schedule_id
-      ? ctx.db
-          .selectFrom('rate_schedules')
-          .selectAll()
-          .where('id', '=', app.rate_schedule_id)
-          .executeTakeFirst()
+      ? detailQueries.rates.executeTakeFirst(ctx.db, { id: app.rate_schedule_id })
       : undefined,
   ]);
+  if (!summary) throw new AppError('not_found');
   const open = OPEN_STATUSES.includes(app.status as ApplicationStatus);
   const warnings = open
     ? await currentWarnings(ctx, ctx.db, app)
@@ -935,11 +960,7 @@ export async function decide(
         figures.amount > 0 &&
         programme.approval_limit_ore !== null &&
         figures.amount > Number(programme.approval_limit_ore);
-      const last = await tx
-        .selectFrom('decisions')
-        .select((eb) => eb.fn.max('sequence').as('m'))
-        .where('application_id', '=', app.id)
-        .executeTakeFirst();
+      const last = await detailQueries.lastSequence.executeTakeFirst(tx, { id: app.id });
       const now = ctx.clock.now().toISOString();
       const decisionId = newId();
       await tx

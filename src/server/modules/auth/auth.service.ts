@@ -1,4 +1,5 @@
 import type { AppContext } from '../../core/context.js';
+import { prepared } from '../../core/db/prepared.js';
 import { AppError } from '../../core/errors.js';
 import { MFA_REQUIRED_ROLES, isRole, type Actor, type Role } from '../../core/access.js';
 import { newId, newToken, sha256hex } from '../../core/ids.js';
@@ -29,7 +30,7 @@ import {
   totpUri,
   verifyTotp,
 } from '../../core/auth/totp.js';
-import type { Tx } from '../../core/db/database.js';
+import type { Db, Tx } from '../../core/db/database.js';
 import { auditActor } from '../../core/audit.js';
 
 export interface SessionUser {
@@ -58,8 +59,9 @@ const RESET_TTL_MS = 30 * 60_000;
 export const SETUP_TTL_MS = 72 * 60 * 60_000;
 const MFA_MAX_FAILURES = 5;
 
-export async function loadSessionUser(ctx: AppContext, userId: string): Promise<SessionUser> {
-  const row = await ctx.db
+// The web app asks for this on every page load: built once (prepared.ts).
+const sessionUserById = prepared((db: Db, v: { id: string }) =>
+  db
     .selectFrom('users')
     .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
     .select([
@@ -72,8 +74,11 @@ export async function loadSessionUser(ctx: AppContext, userId: string): Promise<
       'users.totp_enabled_at',
       'organisations.name as organisation_name',
     ])
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
+    .where('users.id', '=', v.id),
+);
+
+export async function loadSessionUser(ctx: AppContext, userId: string): Promise<SessionUser> {
+  const row = await sessionUserById.executeTakeFirst(ctx.db, { id: userId });
   if (!row || !isRole(row.role)) throw new AppError('unauthenticated');
   return {
     id: row.id,

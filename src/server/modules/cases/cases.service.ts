@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../core/context.js';
+import { prepared } from '../../core/db/prepared.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -29,33 +30,37 @@ export const CASE_PAGE_SIZE = 50;
 
 export type CaseRow = Awaited<ReturnType<typeof selectCase>>;
 
+// Reading a case is the programme's most frequent request: its queries are
+// built once (prepared.ts), each run with the case's (and reader's) values.
+const caseById = prepared((db: Db, v: { caseId: string }) =>
+  db.selectFrom('cases').selectAll().where('id', '=', v.caseId),
+);
+
 function selectCase(db: Db | Tx, caseId: string) {
-  return db
-    .selectFrom('cases')
-    .selectAll()
-    .where('id', '=', caseId)
-    .executeTakeFirst()
-    .then((r) => r);
+  return caseById.executeTakeFirst(db, { caseId });
 }
 
 /** The one programme Slussa runs today (the schema allows more). */
+const firstProgramme = prepared((db: Db, _v: Record<string, never>) =>
+  db.selectFrom('programmes').selectAll().orderBy('created_at').limit(1),
+);
+
 export async function currentProgramme(db: Db | Tx) {
-  return db
-    .selectFrom('programmes')
-    .selectAll()
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirstOrThrow();
+  const programme = await firstProgramme.executeTakeFirst(db, {});
+  if (!programme) throw new Error('No programme: the first migration creates one.');
+  return programme;
 }
 
-async function isNamedStaff(db: Db | Tx, caseId: string, userId: string): Promise<boolean> {
-  const row = await db
+const namedStaff = prepared((db: Db, v: { caseId: string; userId: string }) =>
+  db
     .selectFrom('case_protected_staff')
     .select('user_id')
-    .where('case_id', '=', caseId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row !== undefined;
+    .where('case_id', '=', v.caseId)
+    .where('user_id', '=', v.userId),
+);
+
+async function isNamedStaff(db: Db | Tx, caseId: string, userId: string): Promise<boolean> {
+  return (await namedStaff.executeTakeFirst(db, { caseId, userId })) !== undefined;
 }
 
 /** Staff of the owning organisation (for a protected case: only its named staff). */
@@ -364,20 +369,16 @@ const KIND_ORDER: ReadonlyArray<TimelineEntry['kind']> = [
   'approval',
 ];
 
-/** Everything that happened on a case, oldest first. */
-async function timeline(
-  ctx: AppContext,
-  row: NonNullable<CaseRow>,
-  creatorName: string | null,
-): Promise<TimelineEntry[]> {
-  const db = ctx.db;
-  const [apps, decisions, messages, notes, attachments, moves] = await Promise.all([
+type CaseValues = { caseId: string };
+const timelineQueries = {
+  applications: prepared((db: Db, v: CaseValues) =>
     db
       .selectFrom('applications as a')
       .leftJoin('users as u', 'u.id', 'a.submitted_by')
       .select(['a.id', 'a.type', 'a.submitted_at', 'u.name'])
-      .where('a.case_id', '=', row.id)
-      .execute(),
+      .where('a.case_id', '=', v.caseId),
+  ),
+  decisions: prepared((db: Db, v: CaseValues) =>
     db
       .selectFrom('decisions as d')
       .innerJoin('applications as a', 'a.id', 'd.application_id')
@@ -394,29 +395,33 @@ async function timeline(
         'd.approved_at',
         'v.name as approved_by_name',
       ])
-      .where('a.case_id', '=', row.id)
+      .where('a.case_id', '=', v.caseId)
       // A decision awaiting its second approval (or refused it) is not a decision yet.
-      .where('d.approval_status', '=', 'final')
-      .execute(),
+      .where('d.approval_status', '=', 'final'),
+  ),
+  messages: prepared((db: Db, v: CaseValues) =>
     db
       .selectFrom('application_messages as m')
       .innerJoin('applications as a', 'a.id', 'm.application_id')
       .leftJoin('users as u', 'u.id', 'm.by_user_id')
       .select(['m.id', 'm.application_id', 'a.type', 'm.kind', 'm.body_enc', 'm.at', 'u.name'])
-      .where('a.case_id', '=', row.id)
-      .execute(),
+      .where('a.case_id', '=', v.caseId),
+  ),
+  notes: prepared((db: Db, v: CaseValues) =>
     db
       .selectFrom('case_notes as n')
       .leftJoin('users as u', 'u.id', 'n.created_by')
       .select(['n.id', 'n.body_enc', 'n.created_at', 'u.name'])
-      .where('n.case_id', '=', row.id)
-      .execute(),
+      .where('n.case_id', '=', v.caseId),
+  ),
+  attachments: prepared((db: Db, v: CaseValues) =>
     db
       .selectFrom('case_attachments as f')
       .leftJoin('users as u', 'u.id', 'f.uploaded_by')
       .select(['f.id', 'f.file_name_enc', 'f.uploaded_at', 'u.name'])
-      .where('f.case_id', '=', row.id)
-      .execute(),
+      .where('f.case_id', '=', v.caseId),
+  ),
+  ownershipChanges: prepared((db: Db, v: CaseValues) =>
     db
       .selectFrom('case_ownership_changes as m')
       .innerJoin('organisations as fo', 'fo.id', 'm.from_organisation_id')
@@ -430,8 +435,25 @@ async function timeline(
         'to.name as to_name',
         'u.name',
       ])
-      .where('m.case_id', '=', row.id)
-      .execute(),
+      .where('m.case_id', '=', v.caseId),
+  ),
+};
+
+/** Everything that happened on a case, oldest first. */
+async function timeline(
+  ctx: AppContext,
+  row: NonNullable<CaseRow>,
+  creatorName: string | null,
+): Promise<TimelineEntry[]> {
+  const db = ctx.db;
+  const v = { caseId: row.id };
+  const [apps, decisions, messages, notes, attachments, moves] = await Promise.all([
+    timelineQueries.applications.execute(db, v),
+    timelineQueries.decisions.execute(db, v),
+    timelineQueries.messages.execute(db, v),
+    timelineQueries.notes.execute(db, v),
+    timelineQueries.attachments.execute(db, v),
+    timelineQueries.ownershipChanges.execute(db, v),
   ]);
   const out: TimelineEntry[] = [
     entry({ key: `created:${row.id}`, at: row.created_at, kind: 'created', byName: creatorName }),
@@ -524,39 +546,42 @@ async function timeline(
   );
 }
 
+const viewQueries = {
+  organisationName: prepared((db: Db, v: { id: string }) =>
+    db.selectFrom('organisations').select('name').where('id', '=', v.id),
+  ),
+  programmeName: prepared((db: Db, v: { id: string }) =>
+    db.selectFrom('programmes').select('name').where('id', '=', v.id),
+  ),
+  userName: prepared((db: Db, v: { id: string }) =>
+    db.selectFrom('users').select('name').where('id', '=', v.id),
+  ),
+  protectedStaff: prepared((db: Db, v: CaseValues) =>
+    db
+      .selectFrom('case_protected_staff as ps')
+      .innerJoin('users as u', 'u.id', 'ps.user_id')
+      .select(['u.id', 'u.name'])
+      .where('ps.case_id', '=', v.caseId)
+      .orderBy('u.name'),
+  ),
+};
+
 async function buildView(
   ctx: AppContext,
   row: NonNullable<CaseRow>,
   owner: boolean,
 ): Promise<CaseView> {
   const [org, programme, creator, staff] = await Promise.all([
-    ctx.db
-      .selectFrom('organisations')
-      .select('name')
-      .where('id', '=', row.owner_organisation_id)
-      .executeTakeFirstOrThrow(),
-    ctx.db
-      .selectFrom('programmes')
-      .select('name')
-      .where('id', '=', row.programme_id)
-      .executeTakeFirstOrThrow(),
+    viewQueries.organisationName.executeTakeFirst(ctx.db, { id: row.owner_organisation_id }),
+    viewQueries.programmeName.executeTakeFirst(ctx.db, { id: row.programme_id }),
     row.created_by
-      ? ctx.db
-          .selectFrom('users')
-          .select('name')
-          .where('id', '=', row.created_by)
-          .executeTakeFirst()
+      ? viewQueries.userName.executeTakeFirst(ctx.db, { id: row.created_by })
       : undefined,
     owner && row.protected_identity === 1
-      ? ctx.db
-          .selectFrom('case_protected_staff as ps')
-          .innerJoin('users as u', 'u.id', 'ps.user_id')
-          .select(['u.id', 'u.name'])
-          .where('ps.case_id', '=', row.id)
-          .orderBy('u.name')
-          .execute()
+      ? viewQueries.protectedStaff.execute(ctx.db, { caseId: row.id })
       : [],
   ]);
+  if (!org || !programme) throw new Error('A case without its organisation or programme.');
   return {
     id: row.id,
     code: row.code,

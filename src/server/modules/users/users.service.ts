@@ -4,7 +4,8 @@ import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { t, isLocale, type Locale } from '../../core/i18n.js';
 import { ilike } from '../../core/db/dialect.js';
-import type { Tx } from '../../core/db/database.js';
+import type { Db, Tx } from '../../core/db/database.js';
+import { prepared } from '../../core/db/prepared.js';
 import { endAllSessions } from '../../core/auth/sessions.js';
 import { createLinkToken, linkUrl, SETUP_TTL_MS } from '../auth/auth.service.js';
 import type { UserView } from './users.schemas.js';
@@ -13,7 +14,11 @@ import { auditActor } from '../../core/audit.js';
 /** User administration (admins only; the route permission says so, the service scopes nothing further). */
 
 function baseQuery(ctx: AppContext) {
-  return ctx.db
+  return usersWithOrganisation(ctx.db);
+}
+
+function usersWithOrganisation(db: Db) {
+  return db
     .selectFrom('users')
     .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
     .select([
@@ -92,8 +97,13 @@ export async function listUsers(
   return { items: rows.map(toView), total: Number(total.n) };
 }
 
+// Opening an account is the audited read every user list leads to: built once (prepared.ts).
+const userById = prepared((db: Db, v: { id: string }) =>
+  usersWithOrganisation(db).where('users.id', '=', v.id),
+);
+
 export async function getUser(ctx: AppContext, id: string): Promise<UserView> {
-  const row = await baseQuery(ctx).where('users.id', '=', id).executeTakeFirst();
+  const row = await userById.executeTakeFirst(ctx.db, { id });
   if (!row) throw new AppError('not_found');
   return toView(row);
 }
