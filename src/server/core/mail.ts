@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Tx } from './db/database.js';
 import { forUpdate, type DialectName } from './db/dialect.js';
+import { prepared } from './db/prepared.js';
 import type { Clock } from './context.js';
 import { newId } from './ids.js';
 
@@ -19,6 +20,36 @@ export interface OutgoingMail {
 }
 
 export const MAX_ATTEMPTS = 8;
+
+// Every decision mails the applicant: built once (prepared.ts).
+const insertMail = prepared(
+  (
+    db: Db,
+    v: {
+      id: string;
+      kind: string;
+      to: string;
+      subject: string;
+      text: string;
+      status: string;
+      now: string;
+    },
+  ) =>
+    db.insertInto('outbox').values({
+      id: v.id,
+      kind: v.kind,
+      to_address: v.to,
+      subject: v.subject,
+      body_text: v.text,
+      status: v.status,
+      attempts: 0,
+      next_attempt_at: v.now,
+      last_error: null,
+      created_at: v.now,
+      sent_at: null,
+    }),
+);
+
 /** A claimed message not confirmed within this time is claimed again (its worker died). */
 const CLAIM_LEASE_MS = 5 * 60_000;
 
@@ -45,22 +76,15 @@ export class Mailer {
   async enqueue(tx: Tx | Db, mail: OutgoingMail): Promise<string> {
     const now = this.clock.now().toISOString();
     const id = newId();
-    await tx
-      .insertInto('outbox')
-      .values({
-        id,
-        kind: mail.kind,
-        to_address: mail.to,
-        subject: mail.subject,
-        body_text: mail.text,
-        status: this.transport ? 'pending' : 'held',
-        attempts: 0,
-        next_attempt_at: now,
-        last_error: null,
-        created_at: now,
-        sent_at: null,
-      })
-      .execute();
+    await insertMail.run(tx, {
+      id,
+      kind: mail.kind,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      status: this.transport ? 'pending' : 'held',
+      now,
+    });
     if (!this.transport && this.opts.logBodies) {
       // Development convenience only: shows links that would have been e-mailed.
       this.log.info(

@@ -1,8 +1,11 @@
 import type { AppContext } from '../../core/context.js';
+import { prepared } from '../../core/db/prepared.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Db, Tx } from '../../core/db/database.js';
+import type { Database } from '../../core/db/schema.js';
+import type { Insertable } from 'kysely';
 import { forUpdate } from '../../core/db/dialect.js';
 import { auditActor } from '../../core/audit.js';
 import { stockholmDate } from '../../core/time.js';
@@ -63,10 +66,17 @@ const today = (ctx: AppContext): string => stockholmDate(ctx.clock.now());
 
 type PeriodRow = NonNullable<Awaited<ReturnType<typeof selectPeriod>>>;
 
+// A decision that commits money runs these fixed-shape queries (and the
+// ledger's below): built once (prepared.ts).
+const periodById = prepared((db: Db, v: { id: string }) =>
+  db.selectFrom('budget_periods').selectAll().where('id', '=', v.id),
+);
+const periodByIdForUpdate = prepared((db: Db, v: { id: string }) =>
+  db.selectFrom('budget_periods').selectAll().where('id', '=', v.id).forUpdate(),
+);
+
 function selectPeriod(db: Db | Tx, id: string, lock = false) {
-  let q = db.selectFrom('budget_periods').selectAll().where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  return q.executeTakeFirst();
+  return (lock ? periodByIdForUpdate : periodById).executeTakeFirst(db, { id });
 }
 
 /**
@@ -288,73 +298,111 @@ interface NewEntry {
   entryDate: string;
 }
 
-async function appendEntry(ctx: AppContext, tx: Tx, userId: string | null, e: NewEntry) {
-  const last = await tx
-    .selectFrom('budget_entries')
-    .select((eb) => eb.fn.max('line_no').as('m'))
-    .where('post_id', '=', e.postId)
-    .executeTakeFirst();
-  const id = newId();
-  await tx
-    .insertInto('budget_entries')
-    .values({
-      id,
-      period_id: e.periodId,
-      post_id: e.postId,
-      line_no: Number(last?.m ?? 0) + 1,
-      kind: e.kind,
-      amount_ore: e.amountOre,
-      case_id: e.caseId ?? null,
-      application_id: e.applicationId ?? null,
-      decision_id: e.decisionId ?? null,
-      transfer_id: e.transferId ?? null,
-      reverses_id: e.reversesId ?? null,
-      reference: e.reference ?? null,
-      reason_enc: e.reasonEnc ?? null,
-      entry_date: e.entryDate,
-      created_at: ctx.clock.now().toISOString(),
-      created_by: userId,
-    })
-    .execute();
+const ledger = {
+  lastLine: prepared((db: Db, v: { postId: string }) =>
+    db
+      .selectFrom('budget_entries')
+      .select((eb) => eb.fn.max('line_no').as('m'))
+      .where('post_id', '=', v.postId),
+  ),
+  insert: prepared((db: Db, v: Insertable<Database['budget_entries']>) =>
+    db.insertInto('budget_entries').values({
+      id: v.id,
+      period_id: v.period_id,
+      post_id: v.post_id,
+      line_no: v.line_no,
+      kind: v.kind,
+      amount_ore: v.amount_ore,
+      case_id: v.case_id,
+      application_id: v.application_id,
+      decision_id: v.decision_id,
+      transfer_id: v.transfer_id,
+      reverses_id: v.reverses_id,
+      reference: v.reference,
+      reason_enc: v.reason_enc,
+      entry_date: v.entry_date,
+      created_at: v.created_at,
+      created_by: v.created_by,
+    }),
+  ),
   // The day's totals move with the entry, in the same transaction (migration 0007).
-  await tx
-    .insertInto('budget_daily_totals')
-    .values({
-      post_id: e.postId,
-      entry_date: e.entryDate,
-      kind: e.kind,
-      period_id: e.periodId,
-      amount_ore: e.amountOre,
-      lines: 1,
-    })
-    .onConflict((oc) =>
-      oc.columns(['post_id', 'entry_date', 'kind']).doUpdateSet((eb) => ({
-        amount_ore: eb('budget_daily_totals.amount_ore', '+', eb.ref('excluded.amount_ore')),
-        lines: eb('budget_daily_totals.lines', '+', 1),
-      })),
-    )
-    .execute();
+  addToDay: prepared(
+    (
+      db: Db,
+      v: { postId: string; entryDate: string; kind: string; periodId: string; amountOre: number },
+    ) =>
+      db
+        .insertInto('budget_daily_totals')
+        .values({
+          post_id: v.postId,
+          entry_date: v.entryDate,
+          kind: v.kind,
+          period_id: v.periodId,
+          amount_ore: v.amountOre,
+          lines: 1,
+        })
+        .onConflict((oc) =>
+          oc.columns(['post_id', 'entry_date', 'kind']).doUpdateSet((eb) => ({
+            amount_ore: eb('budget_daily_totals.amount_ore', '+', eb.ref('excluded.amount_ore')),
+            lines: eb('budget_daily_totals.lines', '+', 1),
+          })),
+        ),
+  ),
+  remaining: prepared((db: Db, v: { postId: string }) =>
+    db
+      .selectFrom('budget_daily_totals')
+      .select((eb) => eb.fn.sum<number | string | null>('amount_ore').as('s'))
+      .where('post_id', '=', v.postId)
+      .where('kind', '!=', 'payout'),
+  ),
+  budget: prepared((db: Db, v: { postId: string }) =>
+    db
+      .selectFrom('budget_daily_totals')
+      .select((eb) => eb.fn.sum<number | string | null>('amount_ore').as('s'))
+      .where('post_id', '=', v.postId)
+      .where('kind', '=', 'budget'),
+  ),
+};
+
+async function appendEntry(ctx: AppContext, tx: Tx, userId: string | null, e: NewEntry) {
+  const last = await ledger.lastLine.executeTakeFirst(tx, { postId: e.postId });
+  const id = newId();
+  await ledger.insert.run(tx, {
+    id,
+    period_id: e.periodId,
+    post_id: e.postId,
+    line_no: Number(last?.m ?? 0) + 1,
+    kind: e.kind,
+    amount_ore: e.amountOre,
+    case_id: e.caseId ?? null,
+    application_id: e.applicationId ?? null,
+    decision_id: e.decisionId ?? null,
+    transfer_id: e.transferId ?? null,
+    reverses_id: e.reversesId ?? null,
+    reference: e.reference ?? null,
+    reason_enc: e.reasonEnc ?? null,
+    entry_date: e.entryDate,
+    created_at: ctx.clock.now().toISOString(),
+    created_by: userId,
+  });
+  await ledger.addToDay.run(tx, {
+    postId: e.postId,
+    entryDate: e.entryDate,
+    kind: e.kind,
+    periodId: e.periodId,
+    amountOre: e.amountOre,
+  });
   return id;
 }
 
 /** The post's remaining funds now (every entry but payouts). */
 async function remainingOf(db: Db | Tx, postId: string): Promise<number> {
-  const row = await db
-    .selectFrom('budget_daily_totals')
-    .select((eb) => eb.fn.sum<number | string | null>('amount_ore').as('s'))
-    .where('post_id', '=', postId)
-    .where('kind', '!=', 'payout')
-    .executeTakeFirst();
+  const row = await ledger.remaining.executeTakeFirst(db, { postId });
   return Number(row?.s ?? 0);
 }
 
 async function budgetOf(db: Db | Tx, postId: string): Promise<number> {
-  const row = await db
-    .selectFrom('budget_daily_totals')
-    .select((eb) => eb.fn.sum<number | string | null>('amount_ore').as('s'))
-    .where('post_id', '=', postId)
-    .where('kind', '=', 'budget')
-    .executeTakeFirst();
+  const row = await ledger.budget.executeTakeFirst(db, { postId });
   return Number(row?.s ?? 0);
 }
 
@@ -1255,28 +1303,35 @@ export async function periodHolding(db: Db | Tx, date: string) {
     .executeTakeFirst();
 }
 
-async function periodFor(db: Db | Tx, app: BudgetApplication) {
-  const date = budgetDate(app);
-  return db
+const periodOnDate = prepared((db: Db, v: { programmeId: string; date: string }) =>
+  db
     .selectFrom('budget_periods')
     .selectAll()
-    .where('programme_id', '=', app.programme_id)
-    .where('starts_on', '<=', date)
-    .where('ends_on', '>=', date)
-    .executeTakeFirst();
+    .where('programme_id', '=', v.programmeId)
+    .where('starts_on', '<=', v.date)
+    .where('ends_on', '>=', v.date),
+);
+const firstPostOfKind = prepared((db: Db, v: { periodId: string; kind: string }) =>
+  db
+    .selectFrom('budget_posts')
+    .select(['id', 'name'])
+    .where('period_id', '=', v.periodId)
+    .where('kind', '=', v.kind)
+    .orderBy('sort_order')
+    .limit(1),
+);
+
+async function periodFor(db: Db | Tx, app: BudgetApplication) {
+  return periodOnDate.executeTakeFirst(db, {
+    programmeId: app.programme_id,
+    date: budgetDate(app),
+  });
 }
 
 async function postFor(db: Db | Tx, periodId: string, app: BudgetApplication) {
   const kind = POST_FOR_TYPE[app.type];
   if (!kind) return undefined;
-  return db
-    .selectFrom('budget_posts')
-    .select(['id', 'name'])
-    .where('period_id', '=', periodId)
-    .where('kind', '=', kind)
-    .orderBy('sort_order')
-    .limit(1)
-    .executeTakeFirst();
+  return firstPostOfKind.executeTakeFirst(db, { periodId, kind });
 }
 
 /** The deduction within a granted amount: the application's, scaled to the days granted. */
