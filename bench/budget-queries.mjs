@@ -95,7 +95,9 @@ async function profileRoute(title, one, count = perRoute) {
   for (let i = 1; i <= count; i += 1) await one(i);
   const ms = (performance.now() - t) / count;
   const sqlMs = [...timer.stats.values()].reduce((n, s) => n + s.ms, 0) / count;
-  const top = [...timer.stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(process.env.QUERIES_TOP ?? 8));
+  const top = [...timer.stats.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, Number(process.env.QUERIES_TOP ?? 8));
   process.stdout.write(
     `\n${title}: ${fmt(ms, 2)} ms a request, of which SQLite ${fmt(sqlMs, 2)} ms ` +
       `(${fmt([...timer.stats.values()].reduce((n, s) => n + s.calls, 0) / count, 1)} statements)\n`,
