@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { Database } from '../../core/db/schema.js';
 import type { AppContext } from '../../core/context.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
@@ -887,11 +888,7 @@ async function notifyApplicant(
   kind: 'decision' | 'info_request',
 ) {
   const c = app.case_id
-    ? await tx
-        .selectFrom('cases')
-        .select(['id', 'code', 'owner_organisation_id', 'protected_identity'])
-        .where('id', '=', app.case_id)
-        .executeTakeFirst()
+    ? await decisionQueries.caseToNotify.executeTakeFirst(tx, { id: app.case_id })
     : undefined;
   // Whoever can open the link: active staff of the organisation that owns the case now
   // (a protected case: its named staff). The submitter, while that is still them;
@@ -930,6 +927,61 @@ function isUniqueViolation(err: unknown): boolean {
   );
 }
 
+const decisionQueries = {
+  insert: prepared((db: Db, v: Insertable<Database['decisions']>) =>
+    db.insertInto('decisions').values({
+      id: v.id,
+      application_id: v.application_id,
+      sequence: v.sequence,
+      outcome: v.outcome,
+      grounds: v.grounds,
+      rationale_enc: v.rationale_enc,
+      granted_days: v.granted_days,
+      granted_quantity: v.granted_quantity,
+      granted_amount_ore: v.granted_amount_ore,
+      condition_enc: v.condition_enc,
+      condition_ends_on: v.condition_ends_on,
+      supersedes_id: v.supersedes_id,
+      approval_status: v.approval_status,
+      decided_at: v.decided_at,
+      decided_by: v.decided_by,
+      approved_at: v.approved_at,
+      approved_by: v.approved_by,
+      approval_comment_enc: v.approval_comment_enc,
+    }),
+  ),
+  // Under the version the decision was made against: a concurrent change makes it fail.
+  moveApplication: prepared(
+    (
+      db: Db,
+      v: {
+        id: string;
+        status: string;
+        currentDecisionId: string | null;
+        decidedAt: string | null;
+        version: number;
+        expectedVersion: number;
+      },
+    ) =>
+      db
+        .updateTable('applications')
+        .set({
+          status: v.status,
+          current_decision_id: v.currentDecisionId,
+          decided_at: v.decidedAt,
+          version: v.version,
+        })
+        .where('id', '=', v.id)
+        .where('version', '=', v.expectedVersion),
+  ),
+  caseToNotify: prepared((db: Db, v: { id: string }) =>
+    db
+      .selectFrom('cases')
+      .select(['id', 'code', 'owner_organisation_id', 'protected_identity'])
+      .where('id', '=', v.id),
+  ),
+};
+
 export async function decide(
   ctx: AppContext,
   actor: Actor,
@@ -963,33 +1015,30 @@ export async function decide(
       const last = await detailQueries.lastSequence.executeTakeFirst(tx, { id: app.id });
       const now = ctx.clock.now().toISOString();
       const decisionId = newId();
-      await tx
-        .insertInto('decisions')
-        .values({
-          id: decisionId,
-          application_id: app.id,
-          sequence: Number(last?.m ?? 0) + 1,
-          outcome: input.outcome,
-          grounds: JSON.stringify(input.grounds),
-          rationale_enc: ctx.crypto.encrypt(input.rationale),
-          granted_days: final ? figures.days : null,
-          granted_quantity: final ? figures.quantity : null,
-          granted_amount_ore: input.outcome === 'denied' ? 0 : figures.amount,
-          condition_enc:
-            input.outcome === 'granted_with_condition' && input.condition
-              ? ctx.crypto.encrypt(input.condition)
-              : null,
-          condition_ends_on:
-            input.outcome === 'granted_with_condition' ? input.conditionEndsOn : null,
-          supersedes_id: input.supersedesDecisionId,
-          approval_status: needsApproval ? 'pending_approval' : 'final',
-          decided_at: now,
-          decided_by: actor.userId,
-          approved_at: null,
-          approved_by: null,
-          approval_comment_enc: null,
-        })
-        .execute();
+      await decisionQueries.insert.run(tx, {
+        id: decisionId,
+        application_id: app.id,
+        sequence: Number(last?.m ?? 0) + 1,
+        outcome: input.outcome,
+        grounds: JSON.stringify(input.grounds),
+        rationale_enc: ctx.crypto.encrypt(input.rationale),
+        granted_days: final ? figures.days : null,
+        granted_quantity: final ? figures.quantity : null,
+        granted_amount_ore: input.outcome === 'denied' ? 0 : figures.amount,
+        condition_enc:
+          input.outcome === 'granted_with_condition' && input.condition
+            ? ctx.crypto.encrypt(input.condition)
+            : null,
+        condition_ends_on:
+          input.outcome === 'granted_with_condition' ? input.conditionEndsOn : null,
+        supersedes_id: input.supersedesDecisionId,
+        approval_status: needsApproval ? 'pending_approval' : 'final',
+        decided_at: now,
+        decided_by: actor.userId,
+        approved_at: null,
+        approved_by: null,
+        approval_comment_enc: null,
+      });
       // Budget: a final decision commits its figures (reversing the one it supersedes) in this
       // transaction; one awaiting approval is only checked. A closed period refuses both.
       if (final) {
@@ -1022,18 +1071,15 @@ export async function decide(
             by_user_id: actor.userId,
           })
           .execute();
-      const res = await tx
-        .updateTable('applications')
-        .set({
-          status: nextStatus,
-          current_decision_id: final && !needsApproval ? decisionId : app.current_decision_id,
-          decided_at: final && !needsApproval ? now : app.decided_at,
-          version: app.version + 1,
-        })
-        .where('id', '=', app.id)
-        .where('version', '=', input.expectedVersion)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('conflict');
+      const res = await decisionQueries.moveApplication.run(tx, {
+        id: app.id,
+        status: nextStatus,
+        currentDecisionId: final && !needsApproval ? decisionId : app.current_decision_id,
+        decidedAt: final && !needsApproval ? now : app.decided_at,
+        version: app.version + 1,
+        expectedVersion: input.expectedVersion,
+      });
+      if (Number(res.numAffectedRows) !== 1) throw new AppError('conflict');
       if ((final && !needsApproval) || input.outcome === 'information_requested')
         await notifyApplicant(ctx, tx, app, final ? 'decision' : 'info_request');
       await ctx.audit.append(tx, {

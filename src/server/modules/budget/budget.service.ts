@@ -1464,6 +1464,13 @@ export async function commitDecision(
     });
 }
 
+const ratesOf = prepared((db: Db, v: { id: string }) =>
+  db
+    .selectFrom('rate_schedules')
+    .select([...RATE_COLUMNS])
+    .where('id', '=', v.id),
+);
+
 /** The coordinator's budget hint on an application: the post's remaining funds and the days they pay for. */
 export async function budgetHint(db: Db, app: BudgetApplication): Promise<BudgetHint> {
   const period = await periodFor(db, app);
@@ -1477,11 +1484,7 @@ export async function budgetHint(db: Db, app: BudgetApplication): Promise<Budget
     app.days &&
     app.rate_schedule_id
   ) {
-    const rates = await db
-      .selectFrom('rate_schedules')
-      .select([...RATE_COLUMNS])
-      .where('id', '=', app.rate_schedule_id)
-      .executeTakeFirst();
+    const rates = await ratesOf.executeTakeFirst(db, { id: app.rate_schedule_id });
     if (rates) {
       daysThatFit = 0;
       for (let d = app.days; d >= 1; d--)
