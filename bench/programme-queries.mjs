@@ -71,7 +71,9 @@ async function profileRoute(title, one) {
   for (let i = 1; i <= perRoute; i += 1) await one(i);
   const ms = (performance.now() - t) / perRoute;
   const sqlMs = [...timer.stats.values()].reduce((n, s) => n + s.ms, 0) / perRoute;
-  const top = [...timer.stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+  const top = [...timer.stats.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, Number(process.env.QUERIES_TOP ?? 6));
   process.stdout.write(
     `\n${title}: ${fmt(ms, 2)} ms a request, of which SQLite ${fmt(sqlMs, 2)} ms ` +
       `(${[...timer.stats.values()].reduce((n, s) => n + s.calls, 0) / perRoute} statements)\n`,
