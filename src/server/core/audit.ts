@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from './db/database.js';
 import { forUpdate, type DialectName } from './db/dialect.js';
-import { prepared } from './db/prepared.js';
+import { prepared, preparedLockable } from './db/prepared.js';
 import type { Clock } from './context.js';
 import { newId } from './ids.js';
 import type { Actor } from './access.js';
@@ -67,11 +67,8 @@ export const hashEvent = (row: Omit<AuditRow, 'hash'>): string =>
   createHash('sha256').update(canonicalContent(row)).digest('hex');
 
 // Every audited request appends through these: built once (prepared.ts).
-const readHead = prepared((tx: Db, _v: Record<string, never>) =>
+const readHead = preparedLockable((tx: Db, _v: Record<string, never>) =>
   tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1),
-);
-const readHeadForUpdate = prepared((tx: Db, _v: Record<string, never>) =>
-  tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate(),
 );
 const insertOne = prepared((tx: Db, v: AuditRow) =>
   tx.insertInto('audit_events').values({
@@ -157,10 +154,7 @@ export class AuditLog {
     items: ReadonlyArray<{ event: AuditEventInput; at: string }>,
   ): Promise<void> {
     if (items.length === 0) return;
-    const head = await (forUpdate(this.dialect) ? readHeadForUpdate : readHead).executeTakeFirst(
-      tx,
-      {},
-    );
+    const head = await readHead(forUpdate(this.dialect)).executeTakeFirst(tx, {});
     if (!head) throw new Error('The audit chain has no head row.');
     let seq = Number(head.seq);
     let prev = head.hash;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../../../../test/harness.js';
 import type { Db } from './database.js';
-import { prepared } from './prepared.js';
+import { sql } from 'kysely';
+import { forUpdate } from './dialect.js';
+import { prepared, preparedLockable } from './prepared.js';
 
 /**
  * Prepared queries (prepared.ts) must answer exactly what the same query built
@@ -142,6 +144,49 @@ describe(`prepared queries (${TEST_DB})`, () => {
     expect(
       (await db.selectFrom('organisations').select('name').where('id', '=', 'o1').execute())[0],
     ).toEqual({ name: 'Jouren i Malmö' });
+  });
+
+  it('reads with a row lock where the database has them, and without elsewhere', async () => {
+    const byId = preparedLockable((d: Db, v: { id: string }) =>
+      d.selectFrom('organisations').select(['id', 'name']).where('id', '=', v.id),
+    );
+    const lock = forUpdate(t.handle.dialect);
+    expect(lock).toBe(TEST_DB === 'postgres');
+    expect(await byId(false).executeTakeFirst(db, { id: 'o2' })).toEqual({
+      id: 'o2',
+      name: 'Stadsmissionen',
+    });
+    // Holding the lock, a second writer of the row must wait (and here give up).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = db.transaction().execute(async (tx) => {
+      expect(await byId(lock).executeTakeFirst(tx, { id: 'o2' })).toEqual({
+        id: 'o2',
+        name: 'Stadsmissionen',
+      });
+      locked();
+      await held;
+    });
+    await isLocked;
+    if (lock) {
+      await expect(
+        db.transaction().execute(async (tx) => {
+          await sql`set local lock_timeout = '200ms'`.execute(tx);
+          await tx
+            .updateTable('organisations')
+            .set({ name: 'Ny' })
+            .where('id', '=', 'o2')
+            .execute();
+        }),
+      ).rejects.toThrow(/lock timeout/);
+    }
+    release();
+    await holder;
+    expect(
+      (await db.selectFrom('organisations').select('name').where('id', '=', 'o2').execute())[0],
+    ).toEqual({ name: 'Stadsmissionen' });
   });
 
   it('refuses to run without a value rather than bind NULL', async () => {

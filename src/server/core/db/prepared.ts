@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult, SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -99,4 +99,17 @@ export function prepared<P extends object, R, DB = Database>(
     execute: async (db, values) => (await run(db, values)).rows,
     executeTakeFirst: async (db, values) => (await run(db, values)).rows[0],
   };
+}
+
+/**
+ * A prepared select that a writer can also run with `FOR UPDATE` (PostgreSQL;
+ * SQLite serialises writers and has no row locks): both forms built once.
+ * `lock` is the caller's `forUpdate(dialect)` and wish to lock.
+ */
+export function preparedLockable<P extends object, DB, TB extends keyof DB, O>(
+  build: (db: Kysely<DB>, values: P) => SelectQueryBuilder<DB, TB, O>,
+): (lock: boolean) => PreparedQuery<P, O, DB> {
+  const plain = prepared(build);
+  const locked = prepared((db: Kysely<DB>, values: P) => build(db, values).forUpdate());
+  return (lock) => (lock ? locked : plain);
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Db, Tx } from '../../core/db/database.js';
-import { prepared } from '../../core/db/prepared.js';
+import { prepared, preparedLockable } from '../../core/db/prepared.js';
 import { forUpdate } from '../../core/db/dialect.js';
 import { auditActor } from '../../core/audit.js';
 import { isLocale, t, type Locale } from '../../core/i18n.js';
@@ -562,15 +562,12 @@ type AppRow = NonNullable<Awaited<ReturnType<typeof selectApplication>>>;
 
 // Opening and deciding an application are the programme's busiest paths: their
 // fixed-shape queries are built once (prepared.ts).
-const applicationById = prepared((db: Db, v: { id: string }) =>
+const applicationById = preparedLockable((db: Db, v: { id: string }) =>
   db.selectFrom('applications').selectAll().where('id', '=', v.id),
-);
-const applicationByIdForUpdate = prepared((db: Db, v: { id: string }) =>
-  db.selectFrom('applications').selectAll().where('id', '=', v.id).forUpdate(),
 );
 
 function selectApplication(db: Db | Tx, id: string, lock = false) {
-  return (lock ? applicationByIdForUpdate : applicationById).executeTakeFirst(db, { id });
+  return applicationById(lock).executeTakeFirst(db, { id });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../core/context.js';
-import { prepared } from '../../core/db/prepared.js';
+import { prepared, preparedLockable } from '../../core/db/prepared.js';
 import type { Actor } from '../../core/access.js';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -68,15 +68,12 @@ type PeriodRow = NonNullable<Awaited<ReturnType<typeof selectPeriod>>>;
 
 // A decision that commits money runs these fixed-shape queries (and the
 // ledger's below): built once (prepared.ts).
-const periodById = prepared((db: Db, v: { id: string }) =>
+const periodById = preparedLockable((db: Db, v: { id: string }) =>
   db.selectFrom('budget_periods').selectAll().where('id', '=', v.id),
-);
-const periodByIdForUpdate = prepared((db: Db, v: { id: string }) =>
-  db.selectFrom('budget_periods').selectAll().where('id', '=', v.id).forUpdate(),
 );
 
 function selectPeriod(db: Db | Tx, id: string, lock = false) {
-  return (lock ? periodByIdForUpdate : periodById).executeTakeFirst(db, { id });
+  return periodById(lock).executeTakeFirst(db, { id });
 }
 
 /**
